@@ -1,0 +1,1 @@
+"""A ChatKit server backed by the OpenAI Agents SDK."""

@@ -1,0 +1,309 @@
+"""A SQLite store: one file, WAL mode, every query scoped by the requesting user."""
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from chatkit.store import NotFoundError
+from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+
+from app.context import RequestContext
+from app.store.base import (
+    ATTACHMENT_ADAPTER,
+    ITEM_ADAPTER,
+    ChatStore,
+    as_metadata,
+    make_page,
+    timestamp_us,
+)
+
+# `seq` breaks ties between rows with equal `created_at` in insertion order.
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS threads (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    owner TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS threads_by_owner ON threads (owner, created_at, seq);
+CREATE TABLE IF NOT EXISTS items (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    thread_id TEXT NOT NULL REFERENCES threads (id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    UNIQUE (thread_id, id)
+);
+CREATE INDEX IF NOT EXISTS items_by_thread ON items (thread_id, created_at, seq);
+CREATE TABLE IF NOT EXISTS attachments (
+    id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    thread_id TEXT,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS attachments_by_thread ON attachments (thread_id);
+"""
+
+
+class SQLiteStore(ChatStore):
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self._db: aiosqlite.Connection | None = None
+        # One connection serves every request; statements that must run together
+        # take this lock so another request's statements cannot interleave.
+        self._write_lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: autocommit; multi-statement writes use BEGIN/COMMIT.
+        db = await aiosqlite.connect(self.path, isolation_level=None)
+        await db.execute("PRAGMA journal_mode=WAL")
+        await db.execute("PRAGMA synchronous=NORMAL")
+        await db.execute("PRAGMA foreign_keys=ON")
+        await db.execute("PRAGMA busy_timeout=5000")
+        await db.executescript(SCHEMA)
+        self._db = db
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise RuntimeError("SQLiteStore.open() has not been called")
+        return self._db
+
+    # Threads
+
+    async def load_thread(
+        self, thread_id: str, context: RequestContext
+    ) -> ThreadMetadata:
+        row = await self._fetch_one(
+            "SELECT data FROM threads WHERE id = ? AND owner = ?",
+            (thread_id, context.user_id),
+        )
+        if row is None:
+            raise NotFoundError(f"Thread {thread_id} not found")
+        return ThreadMetadata.model_validate_json(row[0])
+
+    async def save_thread(
+        self, thread: ThreadMetadata, context: RequestContext
+    ) -> None:
+        metadata = as_metadata(thread)
+        async with self._write_lock:
+            cursor = await self.db.execute(
+                """
+                INSERT INTO threads (id, owner, created_at, data) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET data = excluded.data
+                WHERE threads.owner = excluded.owner
+                """,
+                (
+                    metadata.id,
+                    context.user_id,
+                    timestamp_us(metadata.created_at),
+                    metadata.model_dump_json(),
+                ),
+            )
+        if cursor.rowcount == 0:
+            # The id belongs to another user's thread.
+            raise NotFoundError(f"Thread {metadata.id} not found")
+
+    async def load_threads(
+        self,
+        limit: int,
+        after: str | None,
+        order: str,
+        context: RequestContext,
+    ) -> Page[ThreadMetadata]:
+        rows = await self._fetch_page(
+            table="threads",
+            scope=("owner", context.user_id),
+            after=after,
+            limit=limit,
+            order=order,
+        )
+        return make_page(
+            [ThreadMetadata.model_validate_json(r[0]) for r in rows], limit
+        )
+
+    async def delete_thread(self, thread_id: str, context: RequestContext) -> None:
+        await self._require_thread(thread_id, context)
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                await self.db.execute(
+                    "DELETE FROM attachments WHERE thread_id = ? AND owner = ?",
+                    (thread_id, context.user_id),
+                )
+                await self.db.execute(
+                    "DELETE FROM items WHERE thread_id = ?", (thread_id,)
+                )
+                await self.db.execute("DELETE FROM threads WHERE id = ?", (thread_id,))
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    # Items
+
+    async def load_thread_items(
+        self,
+        thread_id: str,
+        after: str | None,
+        limit: int,
+        order: str,
+        context: RequestContext,
+    ) -> Page[ThreadItem]:
+        await self._require_thread(thread_id, context)
+        rows = await self._fetch_page(
+            table="items",
+            scope=("thread_id", thread_id),
+            after=after,
+            limit=limit,
+            order=order,
+        )
+        return make_page([ITEM_ADAPTER.validate_json(r[0]) for r in rows], limit)
+
+    async def add_thread_item(
+        self, thread_id: str, item: ThreadItem, context: RequestContext
+    ) -> None:
+        # An upsert: the SDK adds an item again when, e.g., a workflow stays open.
+        await self.save_item(thread_id, item, context)
+
+    async def save_item(
+        self, thread_id: str, item: ThreadItem, context: RequestContext
+    ) -> None:
+        await self._require_thread(thread_id, context)
+        async with self._write_lock:
+            # An existing item keeps its place (created_at, seq) in the thread.
+            await self.db.execute(
+                """
+                INSERT INTO items (id, thread_id, created_at, data) VALUES (?, ?, ?, ?)
+                ON CONFLICT (thread_id, id) DO UPDATE SET data = excluded.data
+                """,
+                (
+                    item.id,
+                    thread_id,
+                    timestamp_us(item.created_at),
+                    item.model_dump_json(),
+                ),
+            )
+
+    async def load_item(
+        self, thread_id: str, item_id: str, context: RequestContext
+    ) -> ThreadItem:
+        await self._require_thread(thread_id, context)
+        row = await self._fetch_one(
+            "SELECT data FROM items WHERE thread_id = ? AND id = ?",
+            (thread_id, item_id),
+        )
+        if row is None:
+            raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
+        return ITEM_ADAPTER.validate_json(row[0])
+
+    async def delete_thread_item(
+        self, thread_id: str, item_id: str, context: RequestContext
+    ) -> None:
+        # Idempotent: the SDK also removes items that were streamed but never saved.
+        await self._require_thread(thread_id, context)
+        async with self._write_lock:
+            await self.db.execute(
+                "DELETE FROM items WHERE thread_id = ? AND id = ?",
+                (thread_id, item_id),
+            )
+
+    # Attachments
+
+    async def save_attachment(
+        self, attachment: Attachment, context: RequestContext
+    ) -> None:
+        async with self._write_lock:
+            cursor = await self.db.execute(
+                """
+                INSERT INTO attachments (id, owner, thread_id, data) VALUES (?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE
+                SET thread_id = excluded.thread_id, data = excluded.data
+                WHERE attachments.owner = excluded.owner
+                """,
+                (
+                    attachment.id,
+                    context.user_id,
+                    attachment.thread_id,
+                    attachment.model_dump_json(),
+                ),
+            )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"Attachment {attachment.id} not found")
+
+    async def load_attachment(
+        self, attachment_id: str, context: RequestContext
+    ) -> Attachment:
+        row = await self._fetch_one(
+            "SELECT data FROM attachments WHERE id = ? AND owner = ?",
+            (attachment_id, context.user_id),
+        )
+        if row is None:
+            raise NotFoundError(f"Attachment {attachment_id} not found")
+        return ATTACHMENT_ADAPTER.validate_json(row[0])
+
+    async def delete_attachment(
+        self, attachment_id: str, context: RequestContext
+    ) -> None:
+        async with self._write_lock:
+            await self.db.execute(
+                "DELETE FROM attachments WHERE id = ? AND owner = ?",
+                (attachment_id, context.user_id),
+            )
+
+    # Helpers
+
+    async def _require_thread(self, thread_id: str, context: RequestContext) -> None:
+        row = await self._fetch_one(
+            "SELECT 1 FROM threads WHERE id = ? AND owner = ?",
+            (thread_id, context.user_id),
+        )
+        if row is None:
+            raise NotFoundError(f"Thread {thread_id} not found")
+
+    async def _fetch_one(
+        self, sql: str, params: tuple[Any, ...]
+    ) -> aiosqlite.Row | None:
+        async with self.db.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def _fetch_page(
+        self,
+        *,
+        table: str,
+        scope: tuple[str, str],
+        after: str | None,
+        limit: int,
+        order: str,
+    ) -> list[aiosqlite.Row]:
+        """Rows ordered by (created_at, seq), starting after the row with id `after`.
+
+        Fetches one row more than `limit` so the caller can tell whether more follow.
+        `table` and the scope column are fixed names from this module, never input.
+        """
+        column, value = scope
+        descending = order == "desc"
+        direction = "DESC" if descending else "ASC"
+        sql = f"SELECT data FROM {table} WHERE {column} = ?"
+        params: list[Any] = [value]
+        if after is not None:
+            cursor_row = await self._fetch_one(
+                f"SELECT created_at, seq FROM {table} WHERE {column} = ? AND id = ?",
+                (value, after),
+            )
+            if cursor_row is None:
+                raise NotFoundError(f"Cursor {after} not found")
+            sql += f" AND (created_at, seq) {'<' if descending else '>'} (?, ?)"
+            params.extend(cursor_row)
+        sql += f" ORDER BY created_at {direction}, seq {direction} LIMIT ?"
+        params.append(limit + 1)
+        async with self.db.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())

@@ -1,0 +1,100 @@
+"""Test helpers: a scripted stand-in for the model and a small ChatKit client."""
+
+import json
+from typing import Any
+
+from agents.testing import ScriptedModel, assistant_message
+from fastapi.testclient import TestClient
+from httpx import Response
+
+# The one id Chat Completions based models give every output item.
+PLACEHOLDER_ID = "__fake_id__"
+
+Event = dict[str, Any]
+
+
+def replies(*turns: str | list[str] | Exception) -> ScriptedModel:
+    """A model that answers call N with the message(s) in `turns[N]`, or raises it.
+
+    Every message carries the same placeholder id, as Chat Completions based
+    models (OpenAI-compatible endpoints, LiteLLM) do.
+    """
+    return ScriptedModel([_step(turn) for turn in turns])
+
+
+def _step(turn: str | list[str] | Exception) -> list[Any] | Exception:
+    if isinstance(turn, Exception):
+        return turn
+    texts = [turn] if isinstance(turn, str) else turn
+    return [assistant_message(text, item_id=PLACEHOLDER_ID) for text in texts]
+
+
+def user_input(text: str) -> dict[str, Any]:
+    return {
+        "content": [{"type": "input_text", "text": text}],
+        "attachments": [],
+        "inference_options": {},
+    }
+
+
+def item_text(item: dict[str, Any]) -> str:
+    """The text of a user or assistant message as the API returns it."""
+    return "".join(part["text"] for part in item["content"])
+
+
+class ChatKitClient:
+    """Speaks the ChatKit wire protocol to the app under test."""
+
+    def __init__(self, http: TestClient) -> None:
+        self.http = http
+
+    def send(self, request_type: str, **params: Any) -> Response:
+        return self.http.post("/chatkit", json={"type": request_type, "params": params})
+
+    def stream(self, request_type: str, **params: Any) -> list[Event]:
+        response = self.send(request_type, **params)
+        assert response.status_code == 200, response.text
+        assert response.headers["content-type"].startswith("text/event-stream")
+        return parse_sse(response.text)
+
+    def create_thread(self, text: str) -> list[Event]:
+        return self.stream("threads.create", input=user_input(text))
+
+    def add_message(self, thread_id: str, text: str) -> list[Event]:
+        return self.stream(
+            "threads.add_user_message", thread_id=thread_id, input=user_input(text)
+        )
+
+    def call(self, request_type: str, **params: Any) -> Any:
+        response = self.send(request_type, **params)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def items(self, thread_id: str) -> list[dict[str, Any]]:
+        page = self.call("items.list", thread_id=thread_id, order="asc", limit=100)
+        return page["data"]
+
+
+def parse_sse(body: str) -> list[Event]:
+    """The JSON payloads of a `text/event-stream` body, in order."""
+    return [
+        json.loads(line.removeprefix("data: "))
+        for line in body.splitlines()
+        if line.startswith("data: ")
+    ]
+
+
+def thread_id_of(events: list[Event]) -> str:
+    return next(e["thread"]["id"] for e in events if e["type"] == "thread.created")
+
+
+def assistant_events(events: list[Event]) -> dict[str, list[str]]:
+    """Event types seen per assistant message id, in stream order."""
+    seen: dict[str, list[str]] = {}
+    for event in events:
+        if event["type"] in ("thread.item.added", "thread.item.done"):
+            if event["item"]["type"] == "assistant_message":
+                seen.setdefault(event["item"]["id"], []).append(event["type"])
+        elif event["type"] == "thread.item.updated":
+            seen.setdefault(event["item_id"], []).append(event["type"])
+    return seen

@@ -1,0 +1,101 @@
+"""A conversation over HTTP in the ChatKit wire format."""
+
+from tests.conftest import StartChat
+from tests.support import (
+    PLACEHOLDER_ID,
+    assistant_events,
+    item_text,
+    replies,
+    thread_id_of,
+    user_input,
+)
+
+
+def test_conversation_over_http(start_chat: StartChat) -> None:
+    chat = start_chat(replies("Hello!", "Fine, thanks."))
+
+    events = chat.create_thread("Hi")
+    types = [event["type"] for event in events]
+    assert types[:3] == ["thread.created", "thread.item.done", "stream_options"]
+    assert types.count("error") == 0
+    (message_id, message_events), *others = assistant_events(events).items()
+    assert not others
+    assert message_id != PLACEHOLDER_ID
+    assert message_events[0] == "thread.item.added"
+    assert message_events[-1] == "thread.item.done"
+    assert "thread.item.updated" in message_events
+
+    thread_id = thread_id_of(events)
+    chat.add_message(thread_id, "How are you?")
+
+    items = chat.items(thread_id)
+    assert [(item["type"], item_text(item)) for item in items] == [
+        ("user_message", "Hi"),
+        ("assistant_message", "Hello!"),
+        ("user_message", "How are you?"),
+        ("assistant_message", "Fine, thanks."),
+    ]
+    assert len({item["id"] for item in items}) == 4
+    assert items[1]["id"] == message_id
+
+    listed = chat.call("threads.list", limit=10, order="desc")
+    assert [thread["id"] for thread in listed["data"]] == [thread_id]
+
+    thread = chat.call("threads.get_by_id", thread_id=thread_id)
+    assert [item["id"] for item in thread["items"]["data"]] == [
+        item["id"] for item in items
+    ]
+
+    updated = chat.call("threads.update", thread_id=thread_id, title="Small talk")
+    assert updated["title"] == "Small talk"
+    assert chat.call("threads.get_by_id", thread_id=thread_id)["title"] == "Small talk"
+
+    chat.call("threads.delete", thread_id=thread_id)
+    assert chat.send("threads.get_by_id", thread_id=thread_id).status_code == 404
+    assert chat.call("threads.list", limit=10, order="desc")["data"] == []
+
+
+def test_unknown_thread_is_404(start_chat: StartChat) -> None:
+    chat = start_chat(replies())
+    for request_type, params in [
+        ("threads.get_by_id", {}),
+        ("items.list", {}),
+        ("threads.update", {"title": "x"}),
+        ("threads.delete", {}),
+        ("threads.add_user_message", {"input": user_input("Hi")}),
+    ]:
+        response = chat.send(request_type, thread_id="thr_missing", **params)
+        assert response.status_code == 404, request_type
+        assert response.json()["error"]["code"] == "not_found"
+
+
+def test_invalid_requests_are_400(start_chat: StartChat) -> None:
+    chat = start_chat(replies())
+    for body in [b"not json", b"{}", b'{"type": "threads.explode", "params": {}}']:
+        response = chat.http.post("/chatkit", content=body)
+        assert response.status_code == 400, body
+        assert response.json()["error"]["code"] == "invalid_request"
+
+
+def test_model_failure_is_an_error_event_and_the_thread_recovers(
+    start_chat: StartChat,
+) -> None:
+    chat = start_chat(replies(RuntimeError("provider unavailable"), "Back again."))
+
+    events = chat.create_thread("Hi")
+    assert [e for e in events if e["type"] == "error"]
+    thread_id = thread_id_of(events)
+    assert [item["type"] for item in chat.items(thread_id)] == ["user_message"]
+
+    events = chat.add_message(thread_id, "Still there?")
+    assert not [e for e in events if e["type"] == "error"]
+    assert [item_text(item) for item in chat.items(thread_id)] == [
+        "Hi",
+        "Still there?",
+        "Back again.",
+    ]
+
+
+def test_health(start_chat: StartChat) -> None:
+    chat = start_chat(replies())
+    assert chat.http.get("/health").json() == {"status": "ok"}
