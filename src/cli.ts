@@ -1,0 +1,33 @@
+/** Entry point of the `create-chatkit-server` binary: wires `run` to the real process. */
+import { promptWithInquirer } from "./options/prompt.js";
+import { runCommand } from "./post/run-command.js";
+import { EXIT, run } from "./run.js";
+
+export async function main(argv: readonly string[]): Promise<number> {
+  // Ctrl-C outside a prompt (inquirer handles it inside one): ask the run to stop at its
+  // next safe point so it can clean up; a second Ctrl-C exits at once.
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(EXIT.cancelled);
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    return await run(argv.slice(2), {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      cwd: process.cwd(),
+      stdinIsTTY: process.stdin.isTTY === true,
+      stdoutIsTTY: process.stdout.isTTY === true,
+      platform: process.platform,
+      prompt: promptWithInquirer,
+      runCommand,
+      signal: controller.signal,
+    });
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+process.exitCode = await main(process.argv);

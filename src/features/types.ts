@@ -1,0 +1,29 @@
+import type { Answers } from "../options/schema.js";
+import type { DevDependencyName, RuntimeDependencyName } from "../python-deps.js";
+
+/** Template context keys added by features (see TemplateContext in src/render/context.ts). */
+export interface FeatureContext {
+  /** Exactly one is true: which store backend was chosen. */
+  store: { sqlite: boolean; memory: boolean; postgres: boolean };
+}
+
+/** What one feature contributes for a given set of answers. */
+export interface FeatureSelection {
+  /** Output paths (from `claims`) to render for these answers. */
+  files: readonly string[];
+  runtimeDependencies?: readonly RuntimeDependencyName[];
+  devDependencies?: readonly DevDependencyName[];
+  context?: Partial<FeatureContext>;
+}
+
+/**
+ * A variable part of the generated project. A feature CLAIMS output paths (the path in the
+ * generated project, i.e. after dropping `.hbs` and renaming dotfiles, so it does not matter
+ * whether the template is a `.hbs` file). A claimed path is rendered only when `select`
+ * lists it; paths no feature claims are always rendered.
+ */
+export interface Feature {
+  id: string;
+  claims: readonly string[];
+  select(answers: Answers): FeatureSelection;
+}

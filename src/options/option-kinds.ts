@@ -1,0 +1,115 @@
+/**
+ * Builders for the option kinds used by the schema. Each fills in `parse` and `validate`
+ * so that every error message names the flag and says what is accepted.
+ */
+import type { AnswerMap, Choice, OptionSpec, ParseResult } from "./types.js";
+
+interface BaseFields<Id extends string> {
+  id: Id;
+  flag: string;
+  description: string;
+  prompt: OptionSpec["prompt"];
+  when?: (answers: AnswerMap) => boolean;
+}
+
+const ok = <V>(value: V): ParseResult<V> => ({ ok: true, value });
+
+/** Quotes a user value for an error message; long values are shortened. */
+export function showValue(value: unknown): string {
+  const text = typeof value === "string" ? value : String(value);
+  const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return JSON.stringify(shown);
+}
+
+// C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u;
+
+export interface StringRules {
+  maxLength: number;
+  /** No line breaks or other control characters. */
+  singleLine?: boolean;
+  /** No whitespace or control characters at all (identifiers such as model names). */
+  noWhitespace?: boolean;
+}
+
+function describeString(rules: StringRules): string {
+  const size = `1 to ${rules.maxLength} characters`;
+  if (rules.noWhitespace) return `${size} with no spaces or control characters`;
+  if (rules.singleLine) return `a single line of ${size}`;
+  return `text of ${size}`;
+}
+
+export function stringOption<const Id extends string>(
+  fields: BaseFields<Id> & { valueName: string; default: string; rules: StringRules },
+): OptionSpec<Id, string> {
+  const { rules, ...rest } = fields;
+  const accepted = `${fields.flag} must be ${describeString(rules)}`;
+  return {
+    ...rest,
+    type: "string",
+    parse: (raw) => ok(raw),
+    validate(value) {
+      const length = [...value].length;
+      if (value.trim() === "") return `${accepted} (got an empty value).`;
+      if (length > rules.maxLength) return `${accepted} (got ${length} characters).`;
+      if (rules.noWhitespace && WHITESPACE_OR_CONTROL.test(value)) return `${accepted} (got ${showValue(value)}).`;
+      if (rules.singleLine && CONTROL.test(value)) return `${accepted} (got a value with a line break or control character).`;
+      return undefined;
+    },
+  };
+}
+
+export function integerOption<const Id extends string>(
+  fields: BaseFields<Id> & { valueName: string; default: number; min: number; max: number },
+): OptionSpec<Id, number> {
+  const { min, max, ...rest } = fields;
+  const accepted = `${fields.flag} must be a whole number from ${min} to ${max}`;
+  return {
+    ...rest,
+    type: "integer",
+    parse(raw) {
+      const text = raw.trim();
+      if (!/^[+-]?\d+$/.test(text)) return { ok: false, error: `${accepted} (got ${showValue(raw)}).` };
+      return ok(Number(text));
+    },
+    validate(value) {
+      if (!Number.isSafeInteger(value) || value < min || value > max) return `${accepted} (got ${showValue(value)}).`;
+      return undefined;
+    },
+  };
+}
+
+export function choiceOption<const Id extends string, const V extends string>(
+  fields: BaseFields<Id> & { valueName: string; choices: readonly Choice<V>[]; default: NoInfer<V> },
+): OptionSpec<Id, V> {
+  const available = fields.choices.filter((c) => c.disabledReason === undefined).map((c) => c.value);
+  return {
+    ...fields,
+    type: "choice",
+    // Membership is checked in validate, so stored answers get the same check as flags.
+    parse: (raw) => ok(raw.trim() as V),
+    validate(value) {
+      const choice = fields.choices.find((c) => c.value === value);
+      if (choice === undefined) return `${fields.flag} must be one of: ${available.join(", ")} (got ${showValue(value)}).`;
+      return choice.disabledReason;
+    },
+  };
+}
+
+export function booleanOption<const Id extends string>(
+  fields: BaseFields<Id> & { default: boolean },
+): OptionSpec<Id, boolean> {
+  return {
+    ...fields,
+    valueName: "",
+    type: "boolean",
+    parse(raw) {
+      const text = raw.trim().toLowerCase();
+      if (["true", "yes", "y", "1"].includes(text)) return ok(true);
+      if (["false", "no", "n", "0"].includes(text)) return ok(false);
+      return { ok: false, error: `${fields.flag} must be true or false (got ${showValue(raw)}).` };
+    },
+    validate: () => undefined,
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * Answer resolution: one function, one precedence, one validation path.
+ *
+ *   flag > stored answer (.chatkit-server.json) > prompt (interactive only) > default
+ *
+ * Every source goes through the same checks: raw text (flags, typed answers) is parsed by
+ * the option's `parse`, then every value is type-checked and run through its `validate`,
+ * so a value is judged the same way whether it was typed, passed as a flag or read from a file.
+ */
+import { UserError } from "../errors.js";
+import type { PromptFn, PromptQuestion } from "./question.js";
+import type { AnswerMap, AnswerValue, AnswersOf, OptionSpec, ParseResult } from "./types.js";
+import { showValue } from "./option-kinds.js";
+
+export interface ResolveInput<S extends readonly OptionSpec[]> {
+  schema: S;
+  /** Raw flag values by option id; undefined = flag not given. */
+  flags: Readonly<Record<string, string | boolean | undefined>>;
+  /** Previously recorded answers by option id (already read from disk). */
+  stored?: Readonly<Record<string, unknown>>;
+  interactive: boolean;
+  prompt: PromptFn;
+}
+
+const TYPE_NAMES: Record<OptionSpec["type"], string> = {
+  string: "text",
+  choice: "text",
+  integer: "a whole number",
+  boolean: "true or false",
+};
+
+function hasType(spec: OptionSpec, value: unknown): value is AnswerValue {
+  switch (spec.type) {
+    case "string":
+    case "choice":
+      return typeof value === "string";
+    case "integer":
+      return typeof value === "number" && Number.isInteger(value);
+    case "boolean":
+      return typeof value === "boolean";
+  }
+}
+
+/** Type-checks and validates an already-typed value (stored answers, defaults). */
+export function checkValue(spec: OptionSpec, value: unknown, answers: AnswerMap): ParseResult<AnswerValue> {
+  if (!hasType(spec, value)) {
+    return { ok: false, error: `${spec.flag} must be ${TYPE_NAMES[spec.type]} (got ${showValue(value)}).` };
+  }
+  const error = spec.validate(value, answers);
+  return error === undefined ? { ok: true, value } : { ok: false, error };
+}
+
+/** Like checkValue, but raw text (a flag, a typed answer) is parsed first. */
+export function acceptValue(spec: OptionSpec, input: unknown, answers: AnswerMap): ParseResult<AnswerValue> {
+  if (typeof input !== "string") return checkValue(spec, input, answers);
+  const parsed = spec.parse(input);
+  return parsed.ok ? checkValue(spec, parsed.value, answers) : parsed;
+}
+
+function defaultFor(spec: OptionSpec, answers: AnswerMap): AnswerValue | undefined {
+  return typeof spec.default === "function" ? spec.default(answers) : spec.default;
+}
+
+/** The prompt question for one option, with the option's own validation attached. */
+export function questionFor(spec: OptionSpec, answers: AnswerMap): PromptQuestion {
+  const fallback = defaultFor(spec, answers);
+  return {
+    kind: spec.prompt.kind,
+    message: spec.prompt.message,
+    default: typeof fallback === "number" ? String(fallback) : fallback,
+    choices: spec.choices?.map((c) => ({
+      value: c.value,
+      label: c.label,
+      ...(c.disabledReason === undefined ? {} : { disabled: "(not available yet)" }),
+    })),
+    validate: (raw) => {
+      const result = acceptValue(spec, raw, answers);
+      return result.ok ? undefined : result.error;
+    },
+  };
+}
+
+export async function resolveAnswers<const S extends readonly OptionSpec[]>(
+  input: ResolveInput<S>,
+): Promise<AnswersOf<S>> {
+  const answers: Record<string, AnswerValue> = {};
+  const accept = (spec: OptionSpec, value: unknown, where: string): AnswerValue => {
+    // Recorded answers are typed JSON: no text parsing, so "50" is not accepted for a number.
+    const result = where === "" ? acceptValue(spec, value, answers) : checkValue(spec, value, answers);
+    if (!result.ok) throw new UserError(where === "" ? result.error : `${where}: ${result.error}`);
+    return result.value;
+  };
+
+  for (const spec of input.schema) {
+    const flag = input.flags[spec.id];
+    const stored = input.stored?.[spec.id];
+    if (flag !== undefined) {
+      answers[spec.id] = accept(spec, flag, "");
+    } else if (stored !== undefined) {
+      answers[spec.id] = accept(spec, stored, `Recorded answer "${spec.id}" in .chatkit-server.json`);
+    } else if (input.interactive && (spec.when?.(answers) ?? true)) {
+      const raw = await input.prompt(questionFor(spec, answers));
+      answers[spec.id] = accept(spec, raw, "");
+    } else {
+      const fallback = defaultFor(spec, answers);
+      if (fallback === undefined) {
+        throw new UserError(`Missing value for ${spec.flag}: pass ${spec.flag} ${spec.valueName}`.trimEnd() + ".");
+      }
+      const result = checkValue(spec, fallback, answers);
+      // A default that fails its own validation is a bug in the schema, not a user error.
+      if (!result.ok) throw new Error(`Invalid default for ${spec.flag}: ${result.error}`);
+      answers[spec.id] = result.value;
+    }
+  }
+  return answers as AnswersOf<S>;
+}

@@ -1,0 +1,55 @@
+/** Shapes shared by the option schema, answer resolution and prompting. */
+
+export type AnswerValue = string | number | boolean;
+
+/** Answers resolved so far, as seen by `default`, `when` and `validate` of later options. */
+export type AnswerMap = Readonly<Record<string, AnswerValue | undefined>>;
+
+export type OptionType = "string" | "integer" | "choice" | "boolean";
+
+export type PromptKind = "input" | "select" | "editor" | "confirm";
+
+export interface Choice<V extends string = string> {
+  value: V;
+  /** Shown in the interactive select list. */
+  label: string;
+  /**
+   * When set, the choice is listed (help, prompt) but refused with this sentence.
+   * Enabling the choice later means deleting this one property.
+   */
+  disabledReason?: string;
+}
+
+export type ParseResult<V> = { ok: true; value: V } | { ok: false; error: string };
+
+/**
+ * One question of the generator. Flags, `--help`, prompts, `--yes` defaults and the
+ * validation of `.chatkit-server.json` are all derived from these entries.
+ */
+export interface OptionSpec<Id extends string = string, V extends AnswerValue = AnswerValue> {
+  id: Id;
+  /** Long flag, e.g. "--store". */
+  flag: string;
+  /** Placeholder shown in help, e.g. "<name>"; boolean options have none. */
+  valueName: string;
+  /** Help text (one sentence). Choices and default are appended by the help builder. */
+  description: string;
+  type: OptionType;
+  choices?: readonly Choice[];
+  default?: V | ((answers: AnswerMap) => V | undefined);
+  /** Ask only when this returns true; otherwise the flag, stored answer or default is used. */
+  when?: (answers: AnswerMap) => boolean;
+  prompt: { message: string; kind: PromptKind };
+  /** Turns raw text (a flag or a typed answer) into a value; error messages name the flag. */
+  parse(raw: string): ParseResult<V>;
+  /** Returns an error message naming the flag and what is accepted, or undefined when valid. */
+  validate(value: V, answers: AnswerMap): string | undefined;
+}
+
+/** The value type of one option spec. */
+export type ValueOf<S> = S extends OptionSpec<string, infer V> ? V : never;
+
+/** The answers object for a schema: option id -> value. */
+export type AnswersOf<S extends readonly OptionSpec[]> = {
+  -readonly [O in S[number] as O["id"]]: ValueOf<O>;
+};

@@ -1,0 +1,51 @@
+/**
+ * Pinned Python dependency ranges of the generated project: the one place to bump them.
+ * Which of them a project gets: `BASE_RUNTIME_DEPENDENCIES` + all dev dependencies, plus
+ * whatever the features in src/features/ add for the chosen answers.
+ */
+
+export const PYTHON_RUNTIME_DEPENDENCIES = {
+  "openai-chatkit": ">=1.6.5,<1.7",
+  "openai-agents": ">=0.22,<0.25",
+  fastapi: ">=0.115,<1",
+  "uvicorn[standard]": ">=0.30,<1",
+  "pydantic-settings": ">=2.6,<3",
+  aiosqlite: ">=0.20,<1",
+} as const satisfies Record<string, string>;
+
+export const PYTHON_DEV_DEPENDENCIES = {
+  pytest: ">=8.3,<10",
+  "pytest-asyncio": ">=0.24,<2",
+  httpx: ">=0.27,<1",
+  ruff: ">=0.8,<1",
+} as const satisfies Record<string, string>;
+
+export type RuntimeDependencyName = keyof typeof PYTHON_RUNTIME_DEPENDENCIES;
+export type DevDependencyName = keyof typeof PYTHON_DEV_DEPENDENCIES;
+
+/** Runtime dependencies every generated project has, whatever the answers. */
+export const BASE_RUNTIME_DEPENDENCIES: readonly RuntimeDependencyName[] = [
+  "openai-chatkit",
+  "openai-agents",
+  "fastapi",
+  "uvicorn[standard]",
+  "pydantic-settings",
+];
+
+/** One dependency as templates see it, e.g. { name: "fastapi", spec: ">=0.115,<1", requirement: "fastapi>=0.115,<1" }. */
+export interface PythonDependency {
+  name: string;
+  spec: string;
+  requirement: string;
+}
+
+/** Sorted by name, duplicates removed, so pyproject.toml is stable across runs. */
+export function toDependencyList(names: Iterable<string>, pins: Readonly<Record<string, string>>): PythonDependency[] {
+  return [...new Set(names)]
+    .sort()
+    .map((name) => {
+      const spec = pins[name];
+      if (spec === undefined) throw new Error(`No pinned version for Python dependency "${name}".`);
+      return { name, spec, requirement: `${name}${spec}` };
+    });
+}

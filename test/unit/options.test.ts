@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import { UserError } from "../../src/errors.js";
+import { stringOption } from "../../src/options/option-kinds.js";
+import type { PromptFn, PromptQuestion } from "../../src/options/question.js";
+import { resolveAnswers } from "../../src/options/resolve.js";
+import { optionSchema } from "../../src/options/schema.js";
+
+const noPrompt: PromptFn = async (question) => {
+  throw new Error(`unexpected prompt: ${question.message}`);
+};
+
+const resolveFlags = (flags: Record<string, string | undefined>, stored?: Record<string, unknown>) =>
+  resolveAnswers({ schema: optionSchema, flags, stored, interactive: false, prompt: noPrompt });
+
+/** A fake prompt: replies by message, else the question's default; records every question. */
+function scriptedPrompt(replies: Record<string, string | boolean>) {
+  const asked: PromptQuestion[] = [];
+  const prompt: PromptFn = async (question) => {
+    asked.push(question);
+    const reply = replies[question.message] ?? question.default;
+    if (reply === undefined) throw new Error(`no reply for "${question.message}"`);
+    return reply;
+  };
+  return { asked, prompt };
+}
+
+describe("defaults (non-interactive, e.g. --yes)", () => {
+  it("uses every schema default when nothing is given", async () => {
+    expect(await resolveFlags({})).toEqual({
+      store: "sqlite",
+      agentName: "Assistant",
+      instructions: "You are a helpful assistant. Answer concisely.",
+      model: "gpt-5.4-mini",
+      historyLimit: 50,
+      python: "3.11",
+    });
+  });
+
+  it("never prompts", async () => {
+    const { asked, prompt } = scriptedPrompt({});
+    await resolveAnswers({ schema: optionSchema, flags: {}, interactive: false, prompt });
+    expect(asked).toEqual([]);
+  });
+});
+
+describe("precedence: flag > stored > prompt > default", () => {
+  const HISTORY = "Thread items sent to the model per turn (1-1000):";
+
+  it("flag beats stored beats prompt beats default", async () => {
+    const { asked, prompt } = scriptedPrompt({ "Agent name:": "Prompted", "Model:": "prompted", [HISTORY]: "12" });
+    const answers = await resolveAnswers({
+      schema: optionSchema,
+      flags: { agentName: "Flag" },
+      stored: { agentName: "Stored", model: "stored-model" },
+      interactive: true,
+      prompt,
+    });
+    expect(answers.agentName).toBe("Flag");
+    expect(answers.model).toBe("stored-model");
+    expect(answers.historyLimit).toBe(12); // prompt text parsed to a number
+    expect(answers.python).toBe("3.11"); // prompt returned the default
+    expect(asked.map((q) => q.message)).not.toContain("Agent name:");
+    expect(asked.map((q) => q.message)).not.toContain("Model:");
+    expect(asked.map((q) => q.message)).toContain(HISTORY);
+  });
+
+  it("flag text is parsed (integers become numbers)", async () => {
+    expect((await resolveFlags({ historyLimit: "1000" })).historyLimit).toBe(1000);
+  });
+});
+
+describe("validation errors name the flag and what is accepted", () => {
+  const cases: [Record<string, string>, string][] = [
+    [{ store: "mysql" }, '--store must be one of: sqlite, memory (got "mysql").'],
+    [{ store: "postgres" }, "PostgreSQL support is not available yet; use --store sqlite or --store memory."],
+    [{ historyLimit: "abc" }, '--history-limit must be a whole number from 1 to 1000 (got "abc").'],
+    [{ historyLimit: "1.5" }, '--history-limit must be a whole number from 1 to 1000 (got "1.5").'],
+    [{ historyLimit: "0" }, '--history-limit must be a whole number from 1 to 1000 (got "0").'],
+    [{ historyLimit: "" }, '--history-limit must be a whole number from 1 to 1000 (got "").'],
+    [{ historyLimit: "1001" }, '--history-limit must be a whole number from 1 to 1000 (got "1001").'],
+    [{ agentName: "" }, "--agent-name must be a single line of 1 to 100 characters (got an empty value)."],
+    [{ agentName: "a".repeat(101) }, "--agent-name must be a single line of 1 to 100 characters (got 101 characters)."],
+    [{ agentName: "two\nlines" }, "--agent-name must be a single line of 1 to 100 characters (got a value with a line break or control character)."],
+    [{ instructions: "   " }, "--instructions must be text of 1 to 20000 characters (got an empty value)."],
+    [{ instructions: "x".repeat(20001) }, "--instructions must be text of 1 to 20000 characters (got 20001 characters)."],
+    [{ model: "gpt 5" }, '--model must be 1 to 200 characters with no spaces or control characters (got "gpt 5").'],
+    [{ model: "gpt-5\t" }, '--model must be 1 to 200 characters with no spaces or control characters (got "gpt-5\\t").'],
+    [{ model: "m".repeat(201) }, "--model must be 1 to 200 characters with no spaces or control characters (got 201 characters)."],
+    [{ python: "3.9" }, '--python must be one of: 3.10, 3.11, 3.12, 3.13 (got "3.9").'],
+  ];
+
+  it.each(cases)("%j", async (flags, message) => {
+    const error = await resolveFlags(flags).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(message);
+  });
+
+  it("accepts the boundaries and multi-line instructions", async () => {
+    const answers = await resolveFlags({
+      historyLimit: "1",
+      agentName: "a".repeat(100),
+      instructions: "Line one.\nLine two.\n\tIndented.",
+      model: "m".repeat(200),
+      store: "memory",
+      python: "3.13",
+    });
+    expect(answers).toMatchObject({ historyLimit: 1, store: "memory", python: "3.13" });
+    expect(answers.instructions).toBe("Line one.\nLine two.\n\tIndented.");
+  });
+
+  it("rejects a stored answer of the wrong type without parsing it", async () => {
+    const error = await resolveFlags({}, { historyLimit: "50" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe(
+      'Recorded answer "historyLimit" in .chatkit-server.json: --history-limit must be a whole number (got "50").',
+    );
+  });
+});
+
+describe("interactive resolution with an injected prompt", () => {
+  it("asks every question in schema order with the matching kind and default", async () => {
+    const { asked, prompt } = scriptedPrompt({
+      "Where should conversations be stored?": "memory",
+      "Agent name:": "Helper",
+      "Agent instructions:": "Be brief.",
+      "Model:": "gpt-5.4",
+      "Thread items sent to the model per turn (1-1000):": "20",
+      "Minimum Python version:": "3.12",
+    });
+    const answers = await resolveAnswers({ schema: optionSchema, flags: {}, interactive: true, prompt });
+    expect(answers).toEqual({
+      store: "memory",
+      agentName: "Helper",
+      instructions: "Be brief.",
+      model: "gpt-5.4",
+      historyLimit: 20,
+      python: "3.12",
+    });
+    expect(asked.map((q) => [q.kind, q.default])).toEqual([
+      ["select", "sqlite"],
+      ["input", "Assistant"],
+      ["input", "You are a helpful assistant. Answer concisely."],
+      ["input", "gpt-5.4-mini"],
+      ["input", "50"],
+      ["select", "3.11"],
+    ]);
+    expect(asked[0]?.choices).toEqual([
+      { value: "sqlite", label: expect.any(String) },
+      { value: "memory", label: expect.any(String) },
+      { value: "postgres", label: "PostgreSQL", disabled: "(not available yet)" },
+    ]);
+  });
+
+  it("attaches the option's validation to the question, so a prompt can re-ask", async () => {
+    const { asked, prompt } = scriptedPrompt({});
+    await resolveAnswers({ schema: optionSchema, flags: {}, interactive: true, prompt });
+    const validate = asked.find((q) => q.message === "Agent name:")?.validate;
+    expect(validate?.("")).toBe("--agent-name must be a single line of 1 to 100 characters (got an empty value).");
+    expect(validate?.("Fine")).toBeUndefined();
+  });
+
+  it("turns an invalid prompt answer into a UserError", async () => {
+    const { prompt } = scriptedPrompt({ "Thread items sent to the model per turn (1-1000):": "lots" });
+    const error = await resolveAnswers({ schema: optionSchema, flags: {}, interactive: true, prompt }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toContain("--history-limit");
+  });
+});
+
+describe("schema-level behaviour", () => {
+  const base = { flag: "--colour", valueName: "<c>", description: "d", prompt: { kind: "input" as const, message: "Colour?" } };
+
+  it("an option without a default is an error naming its flag when not interactive", async () => {
+    const { default: _omitted, ...noDefault } = stringOption({ ...base, id: "colour", default: "x", rules: { maxLength: 5 } });
+    const error = await resolveAnswers({ schema: [noDefault], flags: {}, interactive: false, prompt: noPrompt }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe("Missing value for --colour: pass --colour <c>.");
+  });
+
+  it("skips the prompt when `when` is false and uses a default computed from earlier answers", async () => {
+    const first = stringOption({ ...base, id: "first", default: "a", rules: { maxLength: 5 } });
+    const second = {
+      ...stringOption({ ...base, flag: "--second", id: "second", default: "unused", rules: { maxLength: 5 } }),
+      when: () => false,
+      default: (answers: Readonly<Record<string, unknown>>) => `${String(answers.first)}!`,
+    };
+    const { asked, prompt } = scriptedPrompt({ "Colour?": "red" });
+    const answers = await resolveAnswers({ schema: [first, second], flags: {}, interactive: true, prompt });
+    expect(answers).toEqual({ first: "red", second: "red!" });
+    expect(asked).toHaveLength(1);
+  });
+
+  it("every flag is unique and every default passes its own validation", async () => {
+    const flags = optionSchema.map((s) => s.flag);
+    expect(new Set(flags).size).toBe(flags.length);
+    await expect(resolveFlags({})).resolves.toBeDefined();
+  });
+});

@@ -1,0 +1,147 @@
+// In-process runs of the CLI with injected prompt, commands and captured output.
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { PromptFn, PromptQuestion } from "../../src/options/question.js";
+import type { CommandResult, RunCommand } from "../../src/post/run-command.js";
+import { colorLevel, isInteractive, run, type CliIO } from "../../src/run.js";
+
+const FIXTURE_TEMPLATES = fileURLToPath(new URL("./fixtures/templates/", import.meta.url));
+
+let cwd: string;
+beforeEach(async () => {
+  cwd = await mkdtemp(join(tmpdir(), "run-"));
+});
+afterEach(async () => {
+  await rm(cwd, { recursive: true, force: true });
+});
+
+interface Harness {
+  io: CliIO;
+  stdout: () => string;
+  stderr: () => string;
+  commands: string[];
+}
+
+function harness(options: { tty?: boolean; prompt?: PromptFn; commands?: Record<string, CommandResult> } = {}): Harness {
+  let out = "";
+  let err = "";
+  const commands: string[] = [];
+  const runCommand: RunCommand = async (command, args) => {
+    const line = [command, ...args].join(" ");
+    commands.push(line);
+    return options.commands?.[line] ?? { ok: false, missing: true, output: "" };
+  };
+  const io: CliIO = {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    env: { CREATE_CHATKIT_SERVER_TEMPLATES: FIXTURE_TEMPLATES, NO_COLOR: "1" },
+    cwd,
+    stdinIsTTY: options.tty ?? false,
+    stdoutIsTTY: options.tty ?? false,
+    platform: "linux",
+    prompt: options.prompt ?? (async (q) => Promise.reject(new Error(`unexpected prompt ${q.message}`))),
+    runCommand,
+  };
+  return { io, stdout: () => out, stderr: () => err, commands };
+}
+
+describe("interactive run with a fake prompt", () => {
+  it("asks for the directory, every option and install, then generates", async () => {
+    const asked: PromptQuestion[] = [];
+    const replies: Record<string, string | boolean> = {
+      "Project directory:": "Chat Bot",
+      "Where should conversations be stored?": "memory",
+      "Agent name:": "Helper",
+      "Install Python dependencies now?": false,
+    };
+    const h = harness({
+      tty: true,
+      prompt: async (q) => {
+        asked.push(q);
+        return replies[q.message] ?? q.default ?? "";
+      },
+    });
+    expect(await run(["--no-git"], h.io)).toBe(0);
+    expect(asked.map((q) => q.message)[0]).toBe("Project directory:");
+    expect(asked.at(-1)?.kind).toBe("confirm");
+    const record = JSON.parse(await readFile(join(cwd, "Chat Bot", ".chatkit-server.json"), "utf8"));
+    expect(record.answers).toMatchObject({ store: "memory", agentName: "Helper" });
+    expect(existsSync(join(cwd, "Chat Bot", "app/store/memory.py"))).toBe(true);
+    expect(h.stdout()).toContain('Python project name: chat-bot (normalised from "Chat Bot")');
+    expect(h.stdout()).toContain("cd 'Chat Bot'");
+  });
+
+  it("Ctrl-C in a prompt prints Cancelled, exits 130 and writes nothing", async () => {
+    const cancelled = Object.assign(new Error("User force closed the prompt"), { name: "ExitPromptError" });
+    const h = harness({ tty: true, prompt: async () => Promise.reject(cancelled) });
+    expect(await run(["bot"], h.io)).toBe(130);
+    expect(h.stderr()).toBe("Cancelled\n");
+    expect(await readdir(cwd)).toEqual([]);
+  });
+});
+
+describe("post steps", () => {
+  it("a failed install exits 1 with the manual commands, and keeps the project", async () => {
+    const h = harness({
+      commands: {
+        "python3 -m venv .venv": { ok: true, missing: false, output: "" },
+        ".venv/bin/pip install -e .[dev]": { ok: false, missing: false, output: "No matching distribution" },
+      },
+    });
+    expect(await run(["bot", "--yes", "--install", "--no-git"], h.io)).toBe(1);
+    expect(h.stderr()).toContain("Installing dependencies failed at `.venv/bin/pip install -e '.[dev]'`");
+    expect(h.stderr()).toContain("python3 -m venv .venv\n");
+    expect(existsSync(join(cwd, "bot", "pyproject.toml"))).toBe(true);
+  });
+
+  it("uses uv when it is on PATH", async () => {
+    const ok = { ok: true, missing: false, output: "" };
+    const h = harness({ commands: { "uv --version": ok, "uv venv": ok, "uv pip install -e .[dev]": ok } });
+    expect(await run(["bot", "--yes", "--install", "--no-git"], h.io)).toBe(0);
+    expect(h.commands).toEqual(["uv --version", "uv venv", "uv pip install -e .[dev]"]);
+    expect(h.stdout()).not.toContain("uv venv\n  "); // install steps are not repeated as next steps
+  });
+
+  it("does not install by default without a terminal, and shows the install commands instead", async () => {
+    const h = harness();
+    expect(await run(["bot", "--no-git"], h.io)).toBe(0);
+    expect(h.commands).toEqual(["uv --version"]); // only detection
+    expect(h.stdout()).toContain("  python3 -m venv .venv\n  .venv/bin/pip install -e '.[dev]'\n");
+    expect(h.stdout()).toContain("uvicorn app.main:app --reload\n  pytest\n");
+  });
+
+  it("git problems are warnings, not failures", async () => {
+    const h = harness({
+      commands: {
+        "git --version": { ok: true, missing: false, output: "git version 2" },
+        "git rev-parse --is-inside-work-tree": { ok: false, missing: false, output: "fatal: not a git repository" },
+        "git init -q": { ok: false, missing: false, output: "fatal: permission denied" },
+      },
+    });
+    expect(await run(["bot", "--yes"], h.io)).toBe(0);
+    expect(h.stderr()).toContain("Warning: git init failed: fatal: permission denied");
+  });
+});
+
+describe("terminal detection", () => {
+  it("is interactive only with TTYs on both ends, no --yes and no CI", () => {
+    const tty = { stdinIsTTY: true, stdoutIsTTY: true };
+    expect(isInteractive({ ...tty, env: {} }, false)).toBe(true);
+    expect(isInteractive({ ...tty, env: {} }, true)).toBe(false);
+    expect(isInteractive({ ...tty, env: { CI: "true" } }, false)).toBe(false);
+    expect(isInteractive({ stdinIsTTY: false, stdoutIsTTY: true, env: {} }, false)).toBe(false);
+    expect(isInteractive({ stdinIsTTY: true, stdoutIsTTY: false, env: {} }, false)).toBe(false);
+  });
+
+  it("uses no colour with NO_COLOR or without a terminal", () => {
+    const truecolor = { level: 3 as const };
+    expect(colorLevel({ env: { NO_COLOR: "1" }, stdoutIsTTY: true }, truecolor)).toBe(0);
+    expect(colorLevel({ env: {}, stdoutIsTTY: false }, truecolor)).toBe(0);
+    expect(colorLevel({ env: {}, stdoutIsTTY: true }, truecolor)).toBe(3);
+    expect(colorLevel({ env: {}, stdoutIsTTY: true }, false)).toBe(0);
+  });
+});
