@@ -11,6 +11,7 @@ export const PYTHON_RUNTIME_DEPENDENCIES = {
   "uvicorn[standard]": ">=0.30,<1",
   "pydantic-settings": ">=2.6,<3",
   aiosqlite: ">=0.20,<1",
+  asyncpg: ">=0.30,<0.33",
 } as const satisfies Record<string, string>;
 
 export const PYTHON_DEV_DEPENDENCIES = {

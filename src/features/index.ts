@@ -1,7 +1,8 @@
 /** Registry of features; the renderer applies each of them, in this order. */
+import { authFeature } from "./auth.js";
 import { storeFeature } from "./store.js";
 import type { Feature } from "./types.js";
 
-export const features: readonly Feature[] = [storeFeature];
+export const features: readonly Feature[] = [storeFeature, authFeature];
 
 export type { Feature, FeatureContext, FeatureSelection } from "./types.js";

@@ -8,8 +8,10 @@ const byStore: Record<StoreKind, Omit<FeatureSelection, "context">> = {
     runtimeDependencies: ["aiosqlite"],
   },
   memory: { files: ["app/store/memory.py"] },
-  // Not selectable yet (see the `store` option); gets its module in a later issue.
-  postgres: { files: [] },
+  postgres: {
+    files: ["app/store/postgres.py", "tests/test_persistence.py"],
+    runtimeDependencies: ["asyncpg"],
+  },
 };
 
 export const storeFeature: Feature = {

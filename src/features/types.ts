@@ -5,6 +5,8 @@ import type { DevDependencyName, RuntimeDependencyName } from "../python-deps.js
 export interface FeatureContext {
   /** Exactly one is true: which store backend was chosen. */
   store: { sqlite: boolean; memory: boolean; postgres: boolean };
+  /** Exactly one is true: how requests name their user. */
+  auth: { none: boolean; header: boolean };
 }
 
 /** What one feature contributes for a given set of answers. */

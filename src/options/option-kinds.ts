@@ -2,14 +2,14 @@
  * Builders for the option kinds used by the schema. Each fills in `parse` and `validate`
  * so that every error message names the flag and says what is accepted.
  */
-import type { AnswerMap, Choice, OptionSpec, ParseResult } from "./types.js";
+import type { Choice, OptionSpec, ParseResult } from "./types.js";
 
 interface BaseFields<Id extends string> {
   id: Id;
   flag: string;
   description: string;
   prompt: OptionSpec["prompt"];
-  when?: (answers: AnswerMap) => boolean;
+  when?: OptionSpec["when"];
 }
 
 const ok = <V>(value: V): ParseResult<V> => ({ ok: true, value });
@@ -41,9 +41,15 @@ function describeString(rules: StringRules): string {
 }
 
 export function stringOption<const Id extends string>(
-  fields: BaseFields<Id> & { valueName: string; default: string; rules: StringRules },
+  fields: BaseFields<Id> & {
+    valueName: string;
+    default: string;
+    rules: StringRules;
+    /** A further check of a value that passed `rules`; returns the error message. */
+    check?: (value: string) => string | undefined;
+  },
 ): OptionSpec<Id, string> {
-  const { rules, ...rest } = fields;
+  const { rules, check, ...rest } = fields;
   const accepted = `${fields.flag} must be ${describeString(rules)}`;
   return {
     ...rest,
@@ -55,7 +61,7 @@ export function stringOption<const Id extends string>(
       if (length > rules.maxLength) return `${accepted} (got ${length} characters).`;
       if (rules.noWhitespace && WHITESPACE_OR_CONTROL.test(value)) return `${accepted} (got ${showValue(value)}).`;
       if (rules.singleLine && CONTROL.test(value)) return `${accepted} (got a value with a line break or control character).`;
-      return undefined;
+      return check?.(value);
     },
   };
 }

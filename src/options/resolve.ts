@@ -94,11 +94,15 @@ export async function resolveAnswers<const S extends readonly OptionSpec[]>(
   for (const spec of input.schema) {
     const flag = input.flags[spec.id];
     const stored = input.stored?.[spec.id];
+    const applies = spec.when?.applies(answers) ?? true;
+    if (flag !== undefined && !applies) {
+      throw new UserError(`${spec.flag} only applies ${spec.when?.description}.`);
+    }
     if (flag !== undefined) {
       answers[spec.id] = accept(spec, flag, "");
     } else if (stored !== undefined) {
       answers[spec.id] = accept(spec, stored, `Recorded answer "${spec.id}" in .chatkit-server.json`);
-    } else if (input.interactive && (spec.when?.(answers) ?? true)) {
+    } else if (input.interactive && applies) {
       const raw = await input.prompt(questionFor(spec, answers));
       answers[spec.id] = accept(spec, raw, "");
     } else {

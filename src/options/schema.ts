@@ -5,6 +5,7 @@
  */
 import { choiceOption, integerOption, stringOption } from "./option-kinds.js";
 import type { AnswersOf } from "./types.js";
+import { checkDatabaseUrl, checkHeaderName } from "./value-checks.js";
 
 export const PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"] as const;
 
@@ -17,14 +18,45 @@ export const optionSchema = [
     choices: [
       { value: "sqlite", label: "SQLite (a file on disk; survives restarts)" },
       { value: "memory", label: "In memory (lost on restart; for demos and tests)" },
-      {
-        value: "postgres",
-        label: "PostgreSQL",
-        disabledReason: "PostgreSQL support is not available yet; use --store sqlite or --store memory.",
-      },
+      { value: "postgres", label: "PostgreSQL (a server; for production and many replicas)" },
     ],
     default: "sqlite",
     prompt: { kind: "select", message: "Where should conversations be stored?" },
+  }),
+  stringOption({
+    id: "databaseUrl",
+    flag: "--database-url",
+    valueName: "<url>",
+    description:
+      "PostgreSQL URL used when DATABASE_URL is unset (postgresql://user@host:port/db; no password: set that in DATABASE_URL).",
+    default: "postgresql://postgres@localhost:5432/postgres",
+    rules: { maxLength: 500, noWhitespace: true },
+    check: checkDatabaseUrl,
+    when: { applies: (answers) => answers.store === "postgres", description: "with --store postgres" },
+    prompt: { kind: "input", message: "PostgreSQL URL for development (DATABASE_URL overrides it):" },
+  }),
+  choiceOption({
+    id: "auth",
+    flag: "--auth",
+    valueName: "<mode>",
+    description: "How a request says which user it is.",
+    choices: [
+      { value: "none", label: "None: every request is one local user (development only)" },
+      { value: "header", label: "Header: a trusted proxy sets the user id in a request header" },
+    ],
+    default: "none",
+    prompt: { kind: "select", message: "How are users identified?" },
+  }),
+  stringOption({
+    id: "userHeader",
+    flag: "--user-header",
+    valueName: "<name>",
+    description: "The request header that carries the user id (with --auth header).",
+    default: "X-User-Id",
+    rules: { maxLength: 100, noWhitespace: true },
+    check: checkHeaderName,
+    when: { applies: (answers) => answers.auth === "header", description: "with --auth header" },
+    prompt: { kind: "input", message: "Header that carries the user id:" },
   }),
   stringOption({
     id: "agentName",

@@ -37,8 +37,12 @@ export interface OptionSpec<Id extends string = string, V extends AnswerValue = 
   type: OptionType;
   choices?: readonly Choice[];
   default?: V | ((answers: AnswerMap) => V | undefined);
-  /** Ask only when this returns true; otherwise the flag, stored answer or default is used. */
-  when?: (answers: AnswerMap) => boolean;
+  /**
+   * The option applies only when `applies` returns true (e.g. a database URL only for the
+   * postgres store): otherwise it is not asked, and a flag for it is refused with a message
+   * that ends in `description` (e.g. "with --store postgres").
+   */
+  when?: { applies: (answers: AnswerMap) => boolean; description: string };
   prompt: { message: string; kind: PromptKind };
   /** Turns raw text (a flag or a typed answer) into a value; error messages name the flag. */
   parse(raw: string): ParseResult<V>;

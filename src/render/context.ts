@@ -32,7 +32,8 @@ export interface TemplateContext extends RenderMeta, FeatureContext {
     runtime: PythonDependency[];
     dev: PythonDependency[];
   };
-  // FeatureContext adds: store: { sqlite, memory, postgres } (exactly one true).
+  // FeatureContext adds: store: { sqlite, memory, postgres } and auth: { none, header },
+  // each with exactly one true.
 }
 
 export function pythonContext(minimum: string): TemplateContext["python"] {

@@ -45,11 +45,16 @@ def item_text(item: dict[str, Any]) -> str:
 class ChatKitClient:
     """Speaks the ChatKit wire protocol to the app under test."""
 
-    def __init__(self, http: TestClient) -> None:
+    def __init__(self, http: TestClient, headers: dict[str, str] | None = None) -> None:
         self.http = http
+        self.headers = headers or {}
 
     def send(self, request_type: str, **params: Any) -> Response:
-        return self.http.post("/chatkit", json={"type": request_type, "params": params})
+        return self.http.post(
+            "/chatkit",
+            json={"type": request_type, "params": params},
+            headers=self.headers,
+        )
 
     def stream(self, request_type: str, **params: Any) -> list[Event]:
         response = self.send(request_type, **params)

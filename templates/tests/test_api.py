@@ -72,7 +72,7 @@ def test_unknown_thread_is_404(start_chat: StartChat) -> None:
 def test_invalid_requests_are_400(start_chat: StartChat) -> None:
     chat = start_chat(replies())
     for body in [b"not json", b"{}", b'{"type": "threads.explode", "params": {}}']:
-        response = chat.http.post("/chatkit", content=body)
+        response = chat.http.post("/chatkit", content=body, headers=chat.headers)
         assert response.status_code == 400, body
         assert response.json()["error"]["code"] == "invalid_request"
 

@@ -1,4 +1,4 @@
-"""A conversation kept in SQLite survives a restart of the app."""
+"""A conversation in the database survives a restart of the app."""
 
 from fastapi.testclient import TestClient
 
@@ -8,14 +8,17 @@ from app.settings import Settings
 from tests.support import ChatKitClient, item_text, replies, thread_id_of
 
 
-def test_conversation_survives_restart(settings: Settings) -> None:
+def test_conversation_survives_restart(
+    settings: Settings, client_headers: dict[str, str]
+) -> None:
     app = create_app(settings=settings, agent=build_agent(replies("Hello!")))
     with TestClient(app) as http:
-        thread_id = thread_id_of(ChatKitClient(http).create_thread("Hi"))
+        chat = ChatKitClient(http, client_headers)
+        thread_id = thread_id_of(chat.create_thread("Hi"))
 
     restarted = create_app(settings=settings, agent=build_agent(replies("Again!")))
     with TestClient(restarted) as http:
-        chat = ChatKitClient(http)
+        chat = ChatKitClient(http, client_headers)
         assert [item_text(i) for i in chat.items(thread_id)] == ["Hi", "Hello!"]
         chat.add_message(thread_id, "Remember me?")
         assert [item_text(i) for i in chat.items(thread_id)] == [

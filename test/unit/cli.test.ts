@@ -60,7 +60,7 @@ describe("create-chatkit-server binary", () => {
     const result = await runCli(["--help"], { cwd });
     expect(result.code).toBe(0);
     for (const spec of optionSchema) expect(result.stdout).toContain(`${spec.flag} ${spec.valueName}`);
-    expect(result.stdout).toContain("postgres (not available yet)");
+    expect(result.stdout).toMatch(/--store <store>[\s\S]*sqlite, memory, postgres/);
     expect(result.stdout).toContain('default: "gpt-5.4-mini"');
     for (const flag of ["--force", "--no-install", "--no-git", "--yes", "--dry-run"]) expect(result.stdout).toContain(flag);
     expect(result.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*invalid usage or input\n\s+130 .*cancelled/);
@@ -81,7 +81,7 @@ describe("create-chatkit-server binary", () => {
   it("an unknown store exits 2 with a message naming the flag, writing nothing", async () => {
     const result = await runCli(["my-bot", "--store", "mysql"], { cwd });
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('--store must be one of: sqlite, memory (got "mysql").\n');
+    expect(result.stderr).toBe('--store must be one of: sqlite, memory, postgres (got "mysql").\n');
     expect(await readdir(cwd)).toEqual([]);
   });
 

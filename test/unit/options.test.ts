@@ -28,6 +28,9 @@ describe("defaults (non-interactive, e.g. --yes)", () => {
   it("uses every schema default when nothing is given", async () => {
     expect(await resolveFlags({})).toEqual({
       store: "sqlite",
+      databaseUrl: "postgresql://postgres@localhost:5432/postgres",
+      auth: "none",
+      userHeader: "X-User-Id",
       agentName: "Assistant",
       instructions: "You are a helpful assistant. Answer concisely.",
       model: "gpt-5.4-mini",
@@ -71,8 +74,19 @@ describe("precedence: flag > stored > prompt > default", () => {
 
 describe("validation errors name the flag and what is accepted", () => {
   const cases: [Record<string, string>, string][] = [
-    [{ store: "mysql" }, '--store must be one of: sqlite, memory (got "mysql").'],
-    [{ store: "postgres" }, "PostgreSQL support is not available yet; use --store sqlite or --store memory."],
+    [{ store: "mysql" }, '--store must be one of: sqlite, memory, postgres (got "mysql").'],
+    [{ databaseUrl: "postgresql://u@db/chat" }, "--database-url only applies with --store postgres."],
+    [{ store: "postgres", databaseUrl: "mysql://u@db/chat" }, '--database-url must start with postgresql:// or postgres:// (got "mysql://").'],
+    [{ store: "postgres", databaseUrl: "not a url" }, '--database-url must be 1 to 500 characters with no spaces or control characters (got "not a url").'],
+    [{ store: "postgres", databaseUrl: "postgresql:nohost" }, "--database-url must name a host, e.g. postgresql://user@host:5432/database."],
+    [
+      { store: "postgres", databaseUrl: "postgresql://u:secret@db/chat" },
+      "--database-url must not contain a password: it is written into generated files. Set the full URL in the DATABASE_URL environment variable instead.",
+    ],
+    [{ auth: "oauth" }, '--auth must be one of: none, header (got "oauth").'],
+    [{ userHeader: "X-User" }, "--user-header only applies with --auth header."],
+    [{ auth: "header", userHeader: "X User" }, '--user-header must be 1 to 100 characters with no spaces or control characters (got "X User").'],
+    [{ auth: "header", userHeader: "X:User" }, '--user-header must be an HTTP header name: letters, digits and !#$%&\'*+.^_`|~- (got "X:User").'],
     [{ historyLimit: "abc" }, '--history-limit must be a whole number from 1 to 1000 (got "abc").'],
     [{ historyLimit: "1.5" }, '--history-limit must be a whole number from 1 to 1000 (got "1.5").'],
     [{ historyLimit: "0" }, '--history-limit must be a whole number from 1 to 1000 (got "0").'],
@@ -121,6 +135,8 @@ describe("interactive resolution with an injected prompt", () => {
   it("asks every question in schema order with the matching kind and default", async () => {
     const { asked, prompt } = scriptedPrompt({
       "Where should conversations be stored?": "memory",
+      "How are users identified?": "header",
+      "Header that carries the user id:": "X-Forwarded-User",
       "Agent name:": "Helper",
       "Agent instructions:": "Be brief.",
       "Model:": "gpt-5.4",
@@ -130,6 +146,10 @@ describe("interactive resolution with an injected prompt", () => {
     const answers = await resolveAnswers({ schema: optionSchema, flags: {}, interactive: true, prompt });
     expect(answers).toEqual({
       store: "memory",
+      // Not asked: it applies only to the postgres store.
+      databaseUrl: "postgresql://postgres@localhost:5432/postgres",
+      auth: "header",
+      userHeader: "X-Forwarded-User",
       agentName: "Helper",
       instructions: "Be brief.",
       model: "gpt-5.4",
@@ -138,6 +158,8 @@ describe("interactive resolution with an injected prompt", () => {
     });
     expect(asked.map((q) => [q.kind, q.default])).toEqual([
       ["select", "sqlite"],
+      ["select", "none"],
+      ["input", "X-User-Id"],
       ["input", "Assistant"],
       ["input", "You are a helpful assistant. Answer concisely."],
       ["input", "gpt-5.4-mini"],
@@ -147,7 +169,7 @@ describe("interactive resolution with an injected prompt", () => {
     expect(asked[0]?.choices).toEqual([
       { value: "sqlite", label: expect.any(String) },
       { value: "memory", label: expect.any(String) },
-      { value: "postgres", label: "PostgreSQL", disabled: "(not available yet)" },
+      { value: "postgres", label: expect.any(String) },
     ]);
   });
 
@@ -185,7 +207,7 @@ describe("schema-level behaviour", () => {
     const first = stringOption({ ...base, id: "first", default: "a", rules: { maxLength: 5 } });
     const second = {
       ...stringOption({ ...base, flag: "--second", id: "second", default: "unused", rules: { maxLength: 5 } }),
-      when: () => false,
+      when: { applies: () => false, description: "never" },
       default: (answers: Readonly<Record<string, unknown>>) => `${String(answers.first)}!`,
     };
     const { asked, prompt } = scriptedPrompt({ "Colour?": "red" });

@@ -50,7 +50,7 @@ describe("project config", () => {
     ["answers not an object", { answers: [] }, '"answers" must be an object'],
     ["unknown answer", { answers: { colour: "red" } }, 'unknown option "answers.colour"'],
     ["wrong type", { answers: { historyLimit: "50" } }, '"answers.historyLimit": --history-limit must be a whole number (got "50")'],
-    ["invalid value", { answers: { store: "mysql" } }, '"answers.store": --store must be one of: sqlite, memory (got "mysql")'],
+    ["invalid value", { answers: { store: "mysql" } }, '"answers.store": --store must be one of: sqlite, memory, postgres (got "mysql")'],
     ["out of range", { answers: { historyLimit: 0 } }, '"answers.historyLimit": --history-limit must be a whole number from 1 to 1000 (got "0")'],
   ])("rejects %s, naming the key path", (_name, patch, message) => {
     expect(errorOf({ ...valid(), ...patch })).toContain(message);

@@ -1,0 +1,30 @@
+/** Checks for option values that have a format of their own (URLs, header names). */
+
+const DATABASE_URL_FORMAT = "postgresql://user@host:5432/database";
+
+/** A PostgreSQL URL without a password: generated files must never carry a secret. */
+export function checkDatabaseUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `--database-url must look like ${DATABASE_URL_FORMAT} (got an unparsable URL).`;
+  }
+  if (url.protocol !== "postgresql:" && url.protocol !== "postgres:") {
+    return `--database-url must start with postgresql:// or postgres:// (got "${url.protocol}//").`;
+  }
+  if (url.hostname === "") return `--database-url must name a host, e.g. ${DATABASE_URL_FORMAT}.`;
+  if (url.password !== "") {
+    return "--database-url must not contain a password: it is written into generated files. Set the full URL in the DATABASE_URL environment variable instead.";
+  }
+  return undefined;
+}
+
+// RFC 9110 token characters.
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+export function checkHeaderName(value: string): string | undefined {
+  return HEADER_NAME.test(value)
+    ? undefined
+    : `--user-header must be an HTTP header name: letters, digits and !#$%&'*+.^_\`|~- (got ${JSON.stringify(value)}).`;
+}
