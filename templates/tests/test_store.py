@@ -5,7 +5,13 @@ from datetime import datetime, timedelta
 
 import pytest
 from chatkit.store import NotFoundError
-from chatkit.types import Page, Thread, ThreadMetadata, UserMessageItem
+from chatkit.types import (
+    FileAttachment,
+    Page,
+    Thread,
+    ThreadMetadata,
+    UserMessageItem,
+)
 
 from app.context import RequestContext
 from app.store import ChatStore
@@ -141,11 +147,23 @@ async def test_missing_rows_raise_not_found(
         await store.load_attachment("atc_missing", alice)
 
 
-async def test_delete_thread_removes_its_items(
+def attachment(attachment_id: str, thread_id: str | None) -> FileAttachment:
+    return FileAttachment(
+        id=attachment_id, name="notes.txt", mime_type="text/plain", thread_id=thread_id
+    )
+
+
+async def test_delete_thread_removes_its_items_and_attachments(
     store: ChatStore, alice: RequestContext
 ) -> None:
     ids = await add_items(store, alice, 2)
+    await store.save_attachment(attachment("atc_1", "thr_1"), alice)
+    await store.save_attachment(attachment("atc_2", None), alice)
     await store.delete_thread("thr_1", alice)
+
+    with pytest.raises(NotFoundError):
+        await store.load_attachment("atc_1", alice)
+    assert (await store.load_attachment("atc_2", alice)).name == "notes.txt"
 
     with pytest.raises(NotFoundError):
         await store.load_thread("thr_1", alice)
@@ -174,11 +192,47 @@ async def test_users_only_see_their_own_threads(
     with pytest.raises(NotFoundError):
         await store.save_thread(thread("thr_1", title="taken over"), bob)
     with pytest.raises(NotFoundError):
+        await store.save_item("thr_1", user_message(ids[0], "changed"), bob)
+    with pytest.raises(NotFoundError):
+        await store.delete_thread_item("thr_1", ids[0], bob)
+    with pytest.raises(NotFoundError):
         await store.delete_thread("thr_1", bob)
 
     assert (await store.load_thread("thr_1", alice)).title is None
     page = await store.load_thread_items("thr_1", None, 10, "asc", alice)
     assert [item.id for item in page.data] == ids
+
+
+async def test_attachments_are_scoped_by_user(
+    store: ChatStore, alice: RequestContext, bob: RequestContext
+) -> None:
+    await store.save_attachment(attachment("atc_1", None), alice)
+
+    with pytest.raises(NotFoundError):
+        await store.load_attachment("atc_1", bob)
+    with pytest.raises(NotFoundError):
+        await store.save_attachment(attachment("atc_1", None), bob)
+    await store.delete_attachment("atc_1", bob)
+    assert (await store.load_attachment("atc_1", alice)).id == "atc_1"
+
+    await store.delete_attachment("atc_1", alice)
+    with pytest.raises(NotFoundError):
+        await store.load_attachment("atc_1", alice)
+
+
+async def test_hostile_ids_and_text_are_data(
+    store: ChatStore, alice: RequestContext
+) -> None:
+    thread_id = "thr_'; DROP TABLE threads; --"
+    await store.save_thread(thread(thread_id, title='100% "quoted" -- ;'), alice)
+    item = user_message("msg_'--;%", "' OR 1=1 --")
+    await store.add_thread_item(thread_id, item, alice)
+
+    assert (await store.load_thread(thread_id, alice)).title == '100% "quoted" -- ;'
+    loaded = await store.load_item(thread_id, "msg_'--;%", alice)
+    assert loaded.content[0].text == "' OR 1=1 --"
+    with pytest.raises(NotFoundError):
+        await store.load_item(thread_id, "%", alice)
 
 
 async def test_unicode_and_large_items_round_trip(
