@@ -1,0 +1,57 @@
+// Generate a project with the built CLI, exactly as a user would run it.
+import { existsSync, statSync } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { describeFailure, run } from "./process.js";
+import { REPO_ROOT } from "./python-env.js";
+
+export type StoreVariant = "sqlite" | "memory";
+
+const CLI_BIN = path.join(REPO_ROOT, "bin", "create-chatkit-server.js");
+const CLI_DIST = path.join(REPO_ROOT, "dist", "cli.js");
+
+/** Runs `create-chatkit-server <targetDir> --yes --no-install --no-git --store <store>`. */
+export async function generateProject(targetDir: string, store: StoreVariant): Promise<void> {
+  await assertCliBuilt();
+  const result = await run(
+    process.execPath,
+    [CLI_BIN, targetDir, "--yes", "--no-install", "--no-git", "--store", store],
+    { cwd: path.dirname(targetDir), timeoutMs: 120_000 },
+  );
+  if (result.code !== 0) throw new Error(`the CLI failed to generate a ${store} project:\n${describeFailure(result)}`);
+  for (const required of ["pyproject.toml", "app/main.py", "app/agent.py", "app/settings.py", "tests"]) {
+    if (!existsSync(path.join(targetDir, required))) {
+      throw new Error(`the generated ${store} project has no ${required} (CLI output:\n${result.stdout}${result.stderr})`);
+    }
+  }
+}
+
+/**
+ * Fails with a clear message when dist/ is missing or older than src/ (tests would run stale
+ * code). Checked once per run: src/ edited while the tests run is no reason to stop them.
+ */
+let cliChecked: Promise<void> | undefined;
+function assertCliBuilt(): Promise<void> {
+  cliChecked ??= checkCliBuilt();
+  return cliChecked;
+}
+
+async function checkCliBuilt(): Promise<void> {
+  if (!existsSync(CLI_BIN)) throw new Error(`${CLI_BIN} is missing`);
+  if (!existsSync(CLI_DIST)) throw new Error(`${CLI_DIST} is missing: run 'npm run build' first`);
+  const built = await newestMtime(path.dirname(CLI_DIST));
+  const newestSource = await newestMtime(path.join(REPO_ROOT, "src"));
+  if (newestSource > built) {
+    throw new Error(`dist/ is older than src/: run 'npm run build' before the e2e tests`);
+  }
+}
+
+async function newestMtime(dir: string): Promise<number> {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    newest = Math.max(newest, statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return newest;
+}
