@@ -6,5 +6,6 @@ export default defineConfig({
     // Builds dist/ once, so CLI tests can run the real binary as a child process.
     globalSetup: ["test/unit/global-setup.ts"],
     testTimeout: 30_000,
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });
