@@ -7,6 +7,8 @@
 export const PYTHON_RUNTIME_DEPENDENCIES = {
   "openai-chatkit": ">=1.6.5,<1.7",
   "openai-agents": ">=0.22,<0.25",
+  // The same range with the LiteLLM extra, for --provider litellm.
+  "openai-agents[litellm]": ">=0.22,<0.25",
   fastapi: ">=0.115,<1",
   "uvicorn[standard]": ">=0.30,<1",
   "pydantic-settings": ">=2.6,<3",

@@ -7,6 +7,16 @@ export interface FeatureContext {
   store: { sqlite: boolean; memory: boolean; postgres: boolean };
   /** Exactly one is true: how requests name their user. */
   auth: { none: boolean; header: boolean };
+  /** Exactly one is true: who runs the model. */
+  provider: { openai: boolean; openaiCompatible: boolean; litellm: boolean };
+  /** `ModelSettings(...)` keyword arguments, values already Python source. */
+  modelSettings: { key: string; literal: string }[];
+  /** A `Reasoning(...)` setting is among them (the template imports it). */
+  usesReasoning: boolean;
+  /** Names app/agent.py imports from `agents` (render with the pyImport helper). */
+  agentsImports: string[];
+  tools: { any: boolean; example: boolean; webSearch: boolean };
+  titles: { any: boolean; firstMessage: boolean; model: boolean };
 }
 
 /** What one feature contributes for a given set of answers. */

@@ -2,7 +2,7 @@
  * Builders for the option kinds used by the schema. Each fills in `parse` and `validate`
  * so that every error message names the flag and says what is accepted.
  */
-import type { Choice, OptionSpec, ParseResult } from "./types.js";
+import type { AnswerMap, Choice, OptionSpec, ParseResult } from "./types.js";
 
 interface BaseFields<Id extends string> {
   id: Id;
@@ -43,7 +43,8 @@ function describeString(rules: StringRules): string {
 export function stringOption<const Id extends string>(
   fields: BaseFields<Id> & {
     valueName: string;
-    default: string;
+    default: string | ((answers: AnswerMap) => string);
+    defaultHelp?: string;
     rules: StringRules;
     /** A further check of a value that passed `rules`; returns the error message. */
     check?: (value: string) => string | undefined;
@@ -82,6 +83,70 @@ export function integerOption<const Id extends string>(
     validate(value) {
       if (!Number.isSafeInteger(value) || value < min || value > max) return `${accepted} (got ${showValue(value)}).`;
       return undefined;
+    },
+  };
+}
+
+/** An optional number: `null` (the default) leaves the setting to the provider. */
+export function numberOption<const Id extends string>(
+  fields: BaseFields<Id> & { valueName: string; min: number; max: number; integer?: boolean },
+): OptionSpec<Id, number | null> {
+  const { min, max, integer = false, ...rest } = fields;
+  const kind = integer ? "a whole number" : "a number";
+  const accepted = `${fields.flag} must be ${kind} from ${min} to ${max}, or empty to leave it unset`;
+  return {
+    ...rest,
+    type: "number",
+    default: null,
+    parse(raw) {
+      const text = raw.trim();
+      if (text === "") return ok(null);
+      const pattern = integer ? /^[+-]?\d+$/ : /^[+-]?(\d+\.?\d*|\.\d+)$/;
+      if (!pattern.test(text)) return { ok: false, error: `${accepted} (got ${showValue(raw)}).` };
+      return ok(Number(text));
+    },
+    validate(value) {
+      if (value === null) return undefined;
+      if (value < min || value > max || (integer && !Number.isSafeInteger(value))) {
+        return `${accepted} (got ${showValue(value)}).`;
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * A set of choices, recorded as their values joined with commas in choice order, or "none"
+ * (e.g. --tools example,web-search). `check` judges a set against the other answers.
+ */
+export function choiceSetOption<const Id extends string, const V extends string>(
+  fields: BaseFields<Id> & {
+    valueName: string;
+    choices: readonly Choice<V>[];
+    check?: (values: readonly V[], answers: AnswerMap) => string | undefined;
+  },
+): OptionSpec<Id, string> {
+  const { check, ...rest } = fields;
+  const values = fields.choices.map((c) => c.value);
+  const accepted = `${fields.flag} must be "none" or a comma-separated list of: ${values.join(", ")}`;
+  return {
+    ...rest,
+    type: "string",
+    default: "none",
+    parse(raw) {
+      const picked = new Set(raw.split(",").map((part) => part.trim()).filter((part) => part !== "" && part !== "none"));
+      const unknown = [...picked].filter((part) => !values.includes(part as V));
+      if (unknown.length > 0) return { ok: false, error: `${accepted} (got ${showValue(unknown.join(","))}).` };
+      const ordered = values.filter((value) => picked.has(value));
+      return ok(ordered.length === 0 ? "none" : ordered.join(","));
+    },
+    validate(value, answers) {
+      const parsed = value === "none" ? [] : value.split(",");
+      const canonical = values.filter((v) => parsed.includes(v));
+      if (parsed.length !== canonical.length || canonical.join(",") !== parsed.join(",")) {
+        return `${accepted} (got ${showValue(value)}).`;
+      }
+      return check?.(canonical, answers);
     },
   };
 }

@@ -23,6 +23,20 @@ export const promptWithInquirer: PromptFn = async (question) => {
         message: question.message,
         default: typeof question.default === "boolean" ? question.default : undefined,
       });
+    case "checkbox": {
+      const selected = new Set(textDefault?.split(",") ?? []);
+      const picked = await inquirer.checkbox({
+        message: question.message,
+        choices: (question.choices ?? []).map((c) => ({
+          value: c.value,
+          name: c.label,
+          checked: selected.has(c.value),
+          disabled: c.disabled ?? false,
+        })),
+        validate: (items) => validate(items.map((item) => item.value).join(",")),
+      });
+      return picked.join(",");
+    }
     case "select":
       return inquirer.select({
         message: question.message,

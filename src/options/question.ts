@@ -20,4 +20,5 @@ export interface PromptQuestion {
   validate?: (raw: string | boolean) => string | undefined;
 }
 
+/** A checkbox answer comes back as its values joined with commas. */
 export type PromptFn = (question: PromptQuestion) => Promise<string | boolean>;

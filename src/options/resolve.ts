@@ -26,6 +26,7 @@ const TYPE_NAMES: Record<OptionSpec["type"], string> = {
   string: "text",
   choice: "text",
   integer: "a whole number",
+  number: "a number or unset",
   boolean: "true or false",
 };
 
@@ -36,6 +37,8 @@ function hasType(spec: OptionSpec, value: unknown): value is AnswerValue {
       return typeof value === "string";
     case "integer":
       return typeof value === "number" && Number.isInteger(value);
+    case "number":
+      return value === null || (typeof value === "number" && Number.isFinite(value));
     case "boolean":
       return typeof value === "boolean";
   }
@@ -67,7 +70,7 @@ export function questionFor(spec: OptionSpec, answers: AnswerMap): PromptQuestio
   return {
     kind: spec.prompt.kind,
     message: spec.prompt.message,
-    default: typeof fallback === "number" ? String(fallback) : fallback,
+    default: typeof fallback === "number" ? String(fallback) : fallback === null ? "" : fallback,
     choices: spec.choices?.map((c) => ({
       value: c.value,
       label: c.label,

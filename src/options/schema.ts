@@ -3,9 +3,29 @@
  * its flag, `--help` line, prompt, validation, default and its place in
  * `.chatkit-server.json` all follow from it. Order = prompt order.
  */
-import { choiceOption, integerOption, stringOption } from "./option-kinds.js";
+import { choiceOption, choiceSetOption, integerOption, numberOption, stringOption } from "./option-kinds.js";
 import type { AnswersOf } from "./types.js";
-import { checkDatabaseUrl, checkHeaderName } from "./value-checks.js";
+import { checkDatabaseUrl, checkEnvVarName, checkHeaderName, checkHttpUrl } from "./value-checks.js";
+
+const DEFAULT_MODELS: Readonly<Record<string, string>> = {
+  openai: "gpt-5.4-mini",
+  "openai-compatible": "llama3.2",
+  litellm: "gemini/gemini-2.5-flash",
+};
+
+// LiteLLM reads each vendor's own variable; these are the common ones.
+const LITELLM_KEY_ENVS: Readonly<Record<string, string>> = {
+  anthropic: "ANTHROPIC_API_KEY",
+  gemini: "GEMINI_API_KEY",
+  groq: "GROQ_API_KEY",
+  mistral: "MISTRAL_API_KEY",
+  openai: "OPENAI_API_KEY",
+};
+
+function defaultApiKeyEnv(provider: string, model: string): string {
+  if (provider !== "litellm") return "OPENAI_API_KEY";
+  return LITELLM_KEY_ENVS[model.split("/")[0] ?? ""] ?? "LITELLM_API_KEY";
+}
 
 export const PYTHON_VERSIONS = ["3.10", "3.11", "3.12", "3.13"] as const;
 
@@ -58,6 +78,53 @@ export const optionSchema = [
     when: { applies: (answers) => answers.auth === "header", description: "with --auth header" },
     prompt: { kind: "input", message: "Header that carries the user id:" },
   }),
+  choiceOption({
+    id: "provider",
+    flag: "--provider",
+    valueName: "<provider>",
+    description: "Who runs the model.",
+    choices: [
+      { value: "openai", label: "OpenAI (Responses API)" },
+      { value: "openai-compatible", label: "OpenAI-compatible Chat Completions (Ollama, vLLM, LM Studio, Azure, Gemini)" },
+      { value: "litellm", label: "LiteLLM (Anthropic, Gemini, Bedrock and 100+ more)" },
+    ],
+    default: "openai",
+    prompt: { kind: "select", message: "Model provider:" },
+  }),
+  stringOption({
+    id: "baseUrl",
+    flag: "--base-url",
+    valueName: "<url>",
+    description: "The Chat Completions endpoint (with --provider openai-compatible).",
+    default: "http://localhost:11434/v1",
+    rules: { maxLength: 500, noWhitespace: true },
+    check: checkHttpUrl,
+    when: { applies: (answers) => answers.provider === "openai-compatible", description: "with --provider openai-compatible" },
+    prompt: { kind: "input", message: "Base URL of the Chat Completions endpoint:" },
+  }),
+  stringOption({
+    id: "model",
+    flag: "--model",
+    valueName: "<model>",
+    description: "Model name the agent uses (for litellm, e.g. gemini/gemini-2.5-flash).",
+    default: (answers) => DEFAULT_MODELS[String(answers.provider)] ?? DEFAULT_MODELS.openai,
+    defaultHelp: Object.entries(DEFAULT_MODELS)
+      .map(([provider, model]) => `"${model}" (${provider})`)
+      .join(", "),
+    rules: { maxLength: 200, noWhitespace: true },
+    prompt: { kind: "input", message: "Model:" },
+  }),
+  stringOption({
+    id: "apiKeyEnv",
+    flag: "--api-key-env",
+    valueName: "<VAR>",
+    description: "The environment variable that holds the provider's API key (the key itself is never written).",
+    default: (answers) => defaultApiKeyEnv(String(answers.provider), String(answers.model)),
+    defaultHelp: "OPENAI_API_KEY, or for litellm the model vendor's (e.g. GEMINI_API_KEY)",
+    rules: { maxLength: 100, noWhitespace: true },
+    check: checkEnvVarName,
+    prompt: { kind: "input", message: "Environment variable with the API key:" },
+  }),
   stringOption({
     id: "agentName",
     flag: "--agent-name",
@@ -78,14 +145,71 @@ export const optionSchema = [
     // with the flag or edited in the generated project.
     prompt: { kind: "input", message: "Agent instructions:" },
   }),
-  stringOption({
-    id: "model",
-    flag: "--model",
-    valueName: "<model>",
-    description: "Model name the agent uses.",
-    default: "gpt-5.4-mini",
-    rules: { maxLength: 200, noWhitespace: true },
-    prompt: { kind: "input", message: "Model:" },
+  numberOption({
+    id: "temperature",
+    flag: "--temperature",
+    valueName: "<0-2>",
+    description: "Sampling temperature; unset leaves the provider's default.",
+    min: 0,
+    max: 2,
+    prompt: { kind: "input", message: "Temperature (0-2, empty for the provider's default):" },
+  }),
+  numberOption({
+    id: "maxTokens",
+    flag: "--max-tokens",
+    valueName: "<n>",
+    description: "Most tokens per answer; unset leaves the provider's default.",
+    min: 1,
+    max: 1_000_000,
+    integer: true,
+    prompt: { kind: "input", message: "Max tokens per answer (empty for the provider's default):" },
+  }),
+  choiceOption({
+    id: "reasoningEffort",
+    flag: "--reasoning-effort",
+    valueName: "<effort>",
+    description: "Reasoning effort for reasoning models; default leaves the model's own.",
+    choices: [
+      { value: "default", label: "The model's default" },
+      { value: "none", label: "None" },
+      { value: "low", label: "Low" },
+      { value: "medium", label: "Medium" },
+      { value: "high", label: "High" },
+    ],
+    default: "default",
+    when: {
+      applies: (answers) => answers.provider === "openai" || answers.provider === "litellm",
+      description: "with --provider openai or litellm",
+    },
+    prompt: { kind: "select", message: "Reasoning effort:" },
+  }),
+  choiceSetOption({
+    id: "tools",
+    flag: "--tools",
+    valueName: "<list>",
+    description: "Tools the agent can call: none, or a comma-separated list.",
+    choices: [
+      { value: "example", label: "An example function tool in app/tools.py (yours to edit)" },
+      { value: "web-search", label: "Web search (hosted by OpenAI)" },
+    ],
+    check: (tools, answers) =>
+      tools.includes("web-search") && answers.provider !== "openai"
+        ? "--tools web-search needs --provider openai: hosted tools run on the Responses API only."
+        : undefined,
+    prompt: { kind: "checkbox", message: "Tools:" },
+  }),
+  choiceOption({
+    id: "titles",
+    flag: "--titles",
+    valueName: "<how>",
+    description: "How new threads get a title.",
+    choices: [
+      { value: "first-message", label: "From the first user message" },
+      { value: "model", label: "Asked of the model, after the first answer" },
+      { value: "none", label: "No titles" },
+    ],
+    default: "first-message",
+    prompt: { kind: "select", message: "Thread titles:" },
   }),
   integerOption({
     id: "historyLimit",

@@ -1,13 +1,14 @@
 /** Shapes shared by the option schema, answer resolution and prompting. */
 
-export type AnswerValue = string | number | boolean;
+/** `null` is an optional setting left unset (number options, e.g. --temperature). */
+export type AnswerValue = string | number | boolean | null;
 
 /** Answers resolved so far, as seen by `default`, `when` and `validate` of later options. */
 export type AnswerMap = Readonly<Record<string, AnswerValue | undefined>>;
 
-export type OptionType = "string" | "integer" | "choice" | "boolean";
+export type OptionType = "string" | "integer" | "number" | "choice" | "boolean";
 
-export type PromptKind = "input" | "select" | "editor" | "confirm";
+export type PromptKind = "input" | "select" | "checkbox" | "editor" | "confirm";
 
 export interface Choice<V extends string = string> {
   value: V;
@@ -37,6 +38,8 @@ export interface OptionSpec<Id extends string = string, V extends AnswerValue = 
   type: OptionType;
   choices?: readonly Choice[];
   default?: V | ((answers: AnswerMap) => V | undefined);
+  /** How `--help` states a computed default (e.g. one per provider). */
+  defaultHelp?: string;
   /**
    * The option applies only when `applies` returns true (e.g. a database URL only for the
    * postgres store): otherwise it is not asked, and a flag for it is refused with a message

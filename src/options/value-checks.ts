@@ -28,3 +28,26 @@ export function checkHeaderName(value: string): string | undefined {
     ? undefined
     : `--user-header must be an HTTP header name: letters, digits and !#$%&'*+.^_\`|~- (got ${JSON.stringify(value)}).`;
 }
+
+/** An http(s) URL, e.g. an OpenAI-compatible endpoint. */
+export function checkHttpUrl(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `--base-url must be an http:// or https:// URL (got ${JSON.stringify(value)}).`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return `--base-url must be an http:// or https:// URL (got ${JSON.stringify(value)}).`;
+  }
+  if (url.password !== "" || url.username !== "") return "--base-url must not contain credentials; use --api-key-env.";
+  return undefined;
+}
+
+const ENV_VAR_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export function checkEnvVarName(value: string): string | undefined {
+  return ENV_VAR_NAME.test(value)
+    ? undefined
+    : `--api-key-env must be an environment variable name: letters, digits and _, not starting with a digit (got ${JSON.stringify(value)}).`;
+}

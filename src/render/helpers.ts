@@ -77,11 +77,32 @@ export function tomlString(value: string): string {
 }
 
 /** Registered helper functions, by name. The trailing Handlebars options argument is dropped. */
+/** ruff format's default line length. */
+const PYTHON_LINE_LENGTH = 88;
+
+/**
+ * `from module import a, b` as ruff (isort + format) writes it: names sorted, one line when
+ * it fits in 88 characters, else one name per line in parentheses with a trailing comma.
+ * Lets a template assemble an import from optional names without breaking lint or format.
+ */
+export function pythonImport(module: string, names: readonly string[]): string {
+  const sorted = [...new Set(names)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const line = `from ${module} import ${sorted.join(", ")}`;
+  if (line.length <= PYTHON_LINE_LENGTH) return line;
+  return `from ${module} import (\n${sorted.map((name) => `    ${name},\n`).join("")})`;
+}
+
 export const templateHelpers = {
   py: (value: unknown) => pythonString(requireString("py", value)),
   toml: (value: unknown) => tomlString(requireString("toml", value)),
   json: (value: unknown) => JSON.stringify(value),
   eq: (a: unknown, b: unknown) => a === b,
+  pyImport: (module: unknown, names: unknown) => {
+    if (!Array.isArray(names) || !names.every((name) => typeof name === "string")) {
+      throw new Error("The {{pyImport}} helper needs a list of names.");
+    }
+    return pythonImport(requireString("pyImport", module), names);
+  },
 } as const;
 
 function requireString(helper: string, value: unknown): string {

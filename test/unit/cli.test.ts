@@ -61,7 +61,8 @@ describe("create-chatkit-server binary", () => {
     expect(result.code).toBe(0);
     for (const spec of optionSchema) expect(result.stdout).toContain(`${spec.flag} ${spec.valueName}`);
     expect(result.stdout).toMatch(/--store <store>[\s\S]*sqlite, memory, postgres/);
-    expect(result.stdout).toContain('default: "gpt-5.4-mini"');
+    expect(result.stdout).toMatch(/--model <model>[\s\S]*default:\s+"gpt-5.4-mini"\s+\(openai\)/);
+    expect(result.stdout).toMatch(/--temperature <0-2>[\s\S]*default: unset/);
     for (const flag of ["--force", "--no-install", "--no-git", "--yes", "--dry-run"]) expect(result.stdout).toContain(flag);
     expect(result.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*invalid usage or input\n\s+130 .*cancelled/);
   });

@@ -5,15 +5,16 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { UserError } from "../../src/errors.js";
 import type { Answers } from "../../src/options/schema.js";
 import { PROJECT_CONFIG_FILE, parseProjectConfig, readProjectConfig, serializeProjectConfig } from "../../src/project-config.js";
+import { answersWith } from "./answers.js";
 
-const ANSWERS: Answers = {
+const ANSWERS: Answers = await answersWith({
   store: "memory",
   agentName: "Bot",
   instructions: "Two\nlines",
   model: "m",
   historyLimit: 3,
   python: "3.12",
-};
+});
 
 const valid = () => JSON.parse(serializeProjectConfig(ANSWERS, "0.1.0")) as Record<string, unknown>;
 const parse = (data: unknown) => parseProjectConfig(JSON.stringify(data), "cfg.json");

@@ -7,15 +7,9 @@ import { PROJECT_CONFIG_FILE, parseProjectConfig } from "../../src/project-confi
 import { DOTFILE_RENAMES, outputPathFor, partialNameFor } from "../../src/render/paths.js";
 import { renderProject } from "../../src/render/render.js";
 import { createTemplateSet, loadTemplates } from "../../src/render/templates.js";
+import { answersWith } from "./answers.js";
 
-const ANSWERS: Answers = {
-  store: "sqlite",
-  agentName: "Bot",
-  instructions: "Be nice.",
-  model: "gpt-5.4-mini",
-  historyLimit: 50,
-  python: "3.11",
-};
+const ANSWERS: Answers = await answersWith({ agentName: "Bot", instructions: "Be nice." });
 const META = { projectName: "My Bot", distributionName: "my-bot", generatorVersion: "9.9.9" };
 const BINARY = new Uint8Array([0, 255, 1, 0xfe, 0x80, 10, 13]);
 
@@ -23,6 +17,7 @@ const BINARY = new Uint8Array([0, 255, 1, 0xfe, 0x80, 10, 13]);
 function sampleTemplates() {
   return createTemplateSet({
     "_gitignore": ".venv/\n",
+    "tests/test_titles.py": "# titles\n",
     "_env.example.hbs": "MODEL={{answers.model}}\n",
     "_private.py": "# leading underscore kept\n",
     "app/__init__.py": "",
