@@ -1,9 +1,10 @@
 """Test helpers: a scripted stand-in for the model and a small ChatKit client."""
 
 import json
+from collections.abc import AsyncIterator
 from typing import Any
 
-from agents.testing import ScriptedModel, assistant_message
+from agents.testing import ModelCall, ModelStep, ScriptedModel, assistant_message
 from fastapi.testclient import TestClient
 from httpx import Response
 
@@ -13,7 +14,10 @@ PLACEHOLDER_ID = "__fake_id__"
 Event = dict[str, Any]
 
 
-def replies(*turns: str | list[str] | Exception) -> ScriptedModel:
+Turn = str | list[str] | Exception | ModelStep
+
+
+def replies(*turns: Turn) -> ScriptedModel:
     """A model that answers call N with the message(s) in `turns[N]`, or raises it.
 
     Every message carries the same placeholder id, as Chat Completions based
@@ -22,11 +26,41 @@ def replies(*turns: str | list[str] | Exception) -> ScriptedModel:
     return ScriptedModel([_step(turn) for turn in turns])
 
 
-def _step(turn: str | list[str] | Exception) -> list[Any] | Exception:
-    if isinstance(turn, Exception):
+def _step(turn: Turn) -> list[Any] | Exception | ModelStep:
+    if isinstance(turn, Exception | ModelStep):
         return turn
     texts = [turn] if isinstance(turn, str) else turn
     return [assistant_message(text, item_id=PLACEHOLDER_ID) for text in texts]
+
+
+def streamed_in_pieces(text: str, pieces: int) -> ModelStep:
+    """A step answering `text` in `pieces` text deltas, as Chat Completions streams."""
+    whole = ScriptedModel([[assistant_message(text, item_id=PLACEHOLDER_ID)]])
+
+    async def events(call: ModelCall) -> AsyncIterator[Any]:
+        stream = whole.stream_response(
+            call.system_instructions,
+            call.input,
+            call.model_settings,
+            call.tools,
+            call.output_schema,
+            call.handoffs,
+            call.tracing,
+            previous_response_id=call.previous_response_id,
+            conversation_id=call.conversation_id,
+            prompt=call.prompt,
+        )
+        async for event in stream:
+            if event.type != "response.output_text.delta":
+                yield event
+                continue
+            size = -(-len(event.delta) // pieces)
+            for start in range(0, len(event.delta), size):
+                yield event.model_copy(
+                    update={"delta": event.delta[start : start + size]}
+                )
+
+    return ModelStep.stream(events)
 
 
 def user_input(text: str) -> dict[str, Any]:

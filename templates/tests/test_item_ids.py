@@ -1,7 +1,16 @@
 """Models that reuse one placeholder id still get one stored item per message."""
 
 from datetime import datetime
+from typing import Any
 
+from agents import (
+    Agent,
+    GuardrailFunctionOutput,
+    RunContextWrapper,
+    function_tool,
+    output_guardrail,
+)
+from agents.testing import ScriptedModel, assistant_message, function_call
 from chatkit.types import (
     AssistantMessageItem,
     ThreadItemAddedEvent,
@@ -9,6 +18,7 @@ from chatkit.types import (
     ThreadItemRemovedEvent,
 )
 
+from app.agent import build_agent
 from app.item_ids import ItemIdRemapper
 from tests.conftest import StartChat
 from tests.support import (
@@ -16,6 +26,7 @@ from tests.support import (
     assistant_events,
     item_text,
     replies,
+    streamed_in_pieces,
     thread_id_of,
 )
 
@@ -39,6 +50,87 @@ def test_reused_ids_become_distinct_items(start_chat: StartChat) -> None:
     items = chat.items(thread_id)
     assert [item_text(item) for item in items] == ["q1", "a1", "a2", "q2", "b1", "b2"]
     assert len({item["id"] for item in items}) == 6
+
+
+def test_a_message_streamed_in_many_deltas_is_one_item(start_chat: StartChat) -> None:
+    text = "This answer arrives in many small pieces, one delta at a time."
+    chat = start_chat(replies(streamed_in_pieces(text, 12)))
+
+    events = chat.create_thread("Tell me something")
+
+    streamed = assistant_events(events)
+    assert len(streamed) == 1
+    (event_types,) = streamed.values()
+    assert event_types.count("thread.item.updated") >= 12
+    deltas = [
+        e["update"]["delta"]
+        for e in events
+        if e["type"] == "thread.item.updated"
+        and e["update"]["type"] == "assistant_message.content_part.text_delta"
+    ]
+    assert "".join(deltas) == text
+    items = chat.items(thread_id_of(events))
+    assert [item_text(item) for item in items] == ["Tell me something", text]
+
+
+def test_a_tool_call_between_two_messages(start_chat: StartChat) -> None:
+    @function_tool
+    def lookup(topic: str) -> str:
+        """Look a topic up."""
+        return f"notes on {topic}"
+
+    model = ScriptedModel(
+        [
+            [
+                assistant_message("Looking it up.", item_id=PLACEHOLDER_ID),
+                function_call(
+                    "lookup", {"topic": "ids"}, call_id="call_1", item_id=PLACEHOLDER_ID
+                ),
+            ],
+            [assistant_message("Found it.", item_id=PLACEHOLDER_ID)],
+        ]
+    )
+    agent = build_agent(model).clone(tools=[lookup])
+    chat = start_chat(agent)
+
+    events = chat.create_thread("Find notes")
+
+    assert len(assistant_events(events)) == 2
+    items = chat.items(thread_id_of(events))
+    assert [item_text(item) for item in items] == [
+        "Find notes",
+        "Looking it up.",
+        "Found it.",
+    ]
+    assert len({item["id"] for item in items}) == 3
+
+
+def test_a_guardrail_removes_every_message_of_the_turn(start_chat: StartChat) -> None:
+    @output_guardrail
+    async def no_secrets(
+        context: RunContextWrapper[Any], agent: Agent[Any], output: Any
+    ) -> GuardrailFunctionOutput:
+        return GuardrailFunctionOutput(
+            output_info=None, tripwire_triggered="secret" in str(output)
+        )
+
+    model = replies(["Hello.", "Fine."], ["One moment.", "The secret is 42."])
+    chat = start_chat(build_agent(model).clone(output_guardrails=[no_secrets]))
+
+    thread_id = thread_id_of(chat.create_thread("Hi"))
+    events = chat.add_message(thread_id, "Tell me the secret")
+
+    removed = [e["item_id"] for e in events if e["type"] == "thread.item.removed"]
+    streamed = assistant_events(events)
+    assert sorted(removed) == sorted(streamed)
+    assert PLACEHOLDER_ID not in removed
+    assert [e for e in events if e["type"] == "error"]
+    assert [item_text(item) for item in chat.items(thread_id)] == [
+        "Hi",
+        "Hello.",
+        "Fine.",
+        "Tell me the secret",
+    ]
 
 
 def message(item_id: str, text: str) -> AssistantMessageItem:
