@@ -99,3 +99,43 @@ def test_model_failure_is_an_error_event_and_the_thread_recovers(
 def test_health(start_chat: StartChat) -> None:
     chat = start_chat(replies())
     assert chat.http.get("/health").json() == {"status": "ok"}
+
+
+def test_oversized_bodies_are_413(start_chat: StartChat) -> None:
+    chat = start_chat(replies(), max_request_bytes=1000)
+    response = chat.send("threads.create", input=user_input("x" * 2000))
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "request_too_large"
+
+
+def test_responses_carry_security_headers(start_chat: StartChat) -> None:
+    chat = start_chat(replies())
+    response = chat.send("threads.list", limit=10, order="desc")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_cors_allows_only_configured_origins(start_chat: StartChat) -> None:
+    chat = start_chat(replies(), cors_origins=["https://app.example.com"])
+    preflight = {"Access-Control-Request-Method": "POST"}
+
+    allowed = chat.http.options(
+        "/chatkit", headers={"Origin": "https://app.example.com", **preflight}
+    )
+    assert allowed.headers["access-control-allow-origin"] == "https://app.example.com"
+
+    refused = chat.http.options(
+        "/chatkit", headers={"Origin": "https://evil.example", **preflight}
+    )
+    assert "access-control-allow-origin" not in refused.headers
+
+
+def test_failures_do_not_leak_internals(start_chat: StartChat) -> None:
+    chat = start_chat(replies())
+    response = chat.http.post(
+        "/chatkit", content=b'{"type": "threads.list"', headers=chat.headers
+    )
+    assert response.status_code == 400
+    assert "Traceback" not in response.text
+    assert "pydantic" not in response.text.lower()
