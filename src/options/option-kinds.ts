@@ -24,6 +24,8 @@ export function showValue(value: unknown): string {
 // C0 and C1 control characters, DEL, and the Unicode line/paragraph separators.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 const WHITESPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/u;
+// With the u flag, only unpaired surrogates match.
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
 
 export interface StringRules {
   maxLength: number;
@@ -59,6 +61,8 @@ export function stringOption<const Id extends string>(
     validate(value) {
       const length = [...value].length;
       if (value.trim() === "") return `${accepted} (got an empty value).`;
+      // A lone surrogate is not text: it cannot be written to a UTF-8 file.
+      if (LONE_SURROGATE.test(value)) return `${fields.flag} must be valid Unicode text (got a lone surrogate code unit).`;
       if (length > rules.maxLength) return `${accepted} (got ${length} characters).`;
       if (rules.noWhitespace && WHITESPACE_OR_CONTROL.test(value)) return `${accepted} (got ${showValue(value)}).`;
       if (rules.singleLine && CONTROL.test(value)) return `${accepted} (got a value with a line break or control character).`;

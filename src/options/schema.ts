@@ -5,7 +5,7 @@
  */
 import { choiceOption, choiceSetOption, integerOption, numberOption, stringOption } from "./option-kinds.js";
 import type { AnswersOf } from "./types.js";
-import { checkDatabaseUrl, checkEnvVarName, checkHeaderName, checkHttpUrl } from "./value-checks.js";
+import { checkDatabaseUrl, checkEnvVarName, checkHeaderName, checkHttpUrl, checkModelName } from "./value-checks.js";
 
 const DEFAULT_MODELS: Readonly<Record<string, string>> = {
   openai: "gpt-5.4-mini",
@@ -112,6 +112,7 @@ export const optionSchema = [
       .map(([provider, model]) => `"${model}" (${provider})`)
       .join(", "),
     rules: { maxLength: 200, noWhitespace: true },
+    check: checkModelName,
     prompt: { kind: "input", message: "Model:" },
   }),
   stringOption({

@@ -51,3 +51,12 @@ export function checkEnvVarName(value: string): string | undefined {
     ? undefined
     : `--api-key-env must be an environment variable name: letters, digits and _, not starting with a digit (got ${JSON.stringify(value)}).`;
 }
+
+// Every model name seen in the wild fits this (vendor/model:tag@version, ARNs, paths).
+const MODEL_NAME = /^[A-Za-z0-9._:/@+=~-]+$/;
+
+export function checkModelName(value: string): string | undefined {
+  return MODEL_NAME.test(value)
+    ? undefined
+    : `--model must be a model name of letters, digits and . _ : / @ + = ~ - (got ${JSON.stringify(value)}).`;
+}

@@ -7,6 +7,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Kill the command (SIGKILL) after this long. Default 10 minutes. */
   timeoutMs?: number;
+  /** Written to the command's stdin, which is then closed. */
+  input?: string;
 }
 
 export interface RunResult {
@@ -29,8 +31,9 @@ export function run(cmd: string, args: string[], options: RunOptions = {}): Prom
     const child = spawn(cmd, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
     });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     let stdout = "";
     let stderr = "";
     let timedOut = false;
