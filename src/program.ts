@@ -16,12 +16,40 @@ export interface RunFlags {
   dryRun: boolean;
 }
 
+/** Raw values of schema options by option id; undefined when not given. */
+export type OptionFlags = Record<string, string | boolean | undefined>;
+
+/** `create-chatkit-server [directory]`: generate a project. */
 export interface ParsedCommandLine {
+  command: "create";
   directory: string | undefined;
-  /** Raw values of schema options by option id; undefined when not given. */
-  optionFlags: Record<string, string | boolean | undefined>;
+  optionFlags: OptionFlags;
   run: RunFlags;
 }
+
+export interface UpdateFlags {
+  yes: boolean;
+  dryRun: boolean;
+  json: boolean;
+  resetBase: boolean;
+}
+
+/** `create-chatkit-server update [directory]`. */
+export interface UpdateCommandLine {
+  command: "update";
+  directory: string | undefined;
+  optionFlags: OptionFlags;
+  update: UpdateFlags;
+}
+
+/** `create-chatkit-server check [directory]`. */
+export interface CheckCommandLine {
+  command: "check";
+  directory: string | undefined;
+  json: boolean;
+}
+
+export type CommandLine = ParsedCommandLine | UpdateCommandLine | CheckCommandLine;
 
 const EXIT_CODES_HELP = `
 Exit codes:
@@ -45,19 +73,71 @@ export function helpTextFor(spec: OptionSpec): string {
     const names = spec.choices.map((c) => (c.disabledReason === undefined ? c.value : `${c.value} (not available yet)`));
     parts.push(`choices: ${names.join(", ")}`);
   }
-  if (spec.default !== undefined && typeof spec.default !== "function") parts.push(`default: ${quoteDefault(spec.default)}`);
+  if (spec.defaultHelp !== undefined) parts.push(`default: ${spec.defaultHelp}`);
+  else if (spec.default === null) parts.push("default: unset");
+  else if (spec.default !== undefined && typeof spec.default !== "function") parts.push(`default: ${quoteDefault(spec.default)}`);
   return parts.length === 0 ? spec.description : `${spec.description} (${parts.join("; ")})`;
 }
+
+const UPDATE_HELP = `
+Reads .chatkit-server.json and .chatkit-server/base.json.gz in [directory] (default: .).
+Changed settings come from flags, from your edits to .chatkit-server.json, or (interactively)
+from a list of the settings to change. Files you did not edit are replaced; files you edited
+are merged three-way; conflicts are left in the file between <<<<<<< yours and
+>>>>>>> generated markers.
+
+Exit codes:
+  0    done, no conflicts (also: nothing to do)
+  1    failure; nothing was changed
+  2    invalid usage or input (bad flag, not a generated project, damaged record)
+  3    done, with conflicts left in the files listed
+  130  cancelled (Ctrl-C)
+`;
+
+const CHECK_HELP = `
+For CI: compares the project with what its .chatkit-server.json generates with this version,
+the way update would (your own edits to generated files are fine; unresolved conflict markers
+are not). Files you own (e.g. app/tools.py) are not checked.
+
+Exit codes:
+  0    up to date
+  1    update would change something (listed), or conflict markers are left
+  2    invalid usage or input (not a generated project, damaged record)
+`;
 
 export interface ProgramOutput {
   writeOut: (text: string) => void;
   writeErr: (text: string) => void;
 }
 
+/** Adds one flag per schema option; returns [option id, commander Option] pairs. */
+function addSchemaOptions(command: Command, schema: readonly OptionSpec[]): [string, Option][] {
+  const added: [string, Option][] = [];
+  for (const spec of schema) {
+    if (spec.type === "boolean") {
+      const on = new Option(spec.flag, helpTextFor(spec));
+      command.addOption(on).addOption(new Option(`--no-${spec.flag.slice(2)}`));
+      added.push([spec.id, on]);
+    } else {
+      const option = new Option(`${spec.flag} ${spec.valueName}`, helpTextFor(spec));
+      command.addOption(option);
+      added.push([spec.id, option]);
+    }
+  }
+  return added;
+}
+
+function readOptionFlags(command: Command, options: readonly [string, Option][]): OptionFlags {
+  const opts = command.opts<Record<string, unknown>>();
+  const flags: OptionFlags = {};
+  for (const [id, option] of options) flags[id] = opts[option.attributeName()] as string | boolean | undefined;
+  return flags;
+}
+
 export function buildProgram(
   output: ProgramOutput,
   schema: readonly OptionSpec[] = optionSchema,
-): { program: Command; read: () => ParsedCommandLine } {
+): { program: Command; read: () => CommandLine } {
   const program = new Command()
     .name(PACKAGE_NAME)
     .version(PACKAGE_VERSION)
@@ -65,20 +145,16 @@ export function buildProgram(
     .argument("[directory]", "folder to create the project in")
     .exitOverride()
     .configureOutput({ writeOut: output.writeOut, writeErr: output.writeErr })
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    // Options before a subcommand belong to the program, options after it to the subcommand.
+    .enablePositionalOptions()
+    // Keep `help` free as a project name; --help works everywhere.
+    .helpCommand(false)
+    // "update [directory]" rather than "update [options] [directory]": keeps the help columns narrow.
+    .configureHelp({ subcommandTerm: (command) => `${command.name()} [directory]` });
 
-  const schemaOptions: [string, Option][] = [];
-  for (const spec of schema) {
-    if (spec.type === "boolean") {
-      const on = new Option(spec.flag, helpTextFor(spec));
-      program.addOption(on).addOption(new Option(`--no-${spec.flag.slice(2)}`));
-      schemaOptions.push([spec.id, on]);
-    } else {
-      const option = new Option(`${spec.flag} ${spec.valueName}`, helpTextFor(spec));
-      program.addOption(option);
-      schemaOptions.push([spec.id, option]);
-    }
-  }
+  let selected: CommandLine["command"] = "create";
+  const schemaOptions = addSchemaOptions(program, schema);
 
   program
     .option("--force", "write into a non-empty directory (only generated files are overwritten)")
@@ -88,17 +164,53 @@ export function buildProgram(
     .option("--no-git", "do not initialise a git repository")
     .option("-y, --yes", "accept defaults for everything not given as a flag; never prompt")
     .option("--dry-run", "print what would be written, write nothing")
-    .addHelpText("after", EXIT_CODES_HELP);
+    .addHelpText("after", EXIT_CODES_HELP)
+    .action(() => {
+      selected = "create";
+    });
 
-  const read = (): ParsedCommandLine => {
-    const opts = program.opts<Record<string, unknown>>();
-    const optionFlags: Record<string, string | boolean | undefined> = {};
-    for (const [id, option] of schemaOptions) {
-      optionFlags[id] = opts[option.attributeName()] as string | boolean | undefined;
+  // Subcommands copy the program's output, exit and error settings when created here.
+  const update = program
+    .command("update")
+    .description("Apply changed settings to a generated project, merging your edits.")
+    .argument("[directory]", "the project folder (default: .)");
+  const updateOptions = addSchemaOptions(update, schema);
+  update
+    .option("-y, --yes", "never prompt: change only what flags and .chatkit-server.json say")
+    .option("--dry-run", "print the plan and unified diffs, write nothing")
+    .option("--json", "print one JSON summary on stdout instead of text")
+    .option("--reset-base", "record what the current settings generate as the merge base (no other file is touched)")
+    .addHelpText("after", UPDATE_HELP)
+    .action(() => {
+      selected = "update";
+    });
+
+  const check = program
+    .command("check")
+    .description("Exit 1 when the project is not what its settings generate now (for CI).")
+    .argument("[directory]", "the project folder (default: .)")
+    .option("--json", "print one JSON summary on stdout instead of text")
+    .addHelpText("after", CHECK_HELP)
+    .action(() => {
+      selected = "check";
+    });
+
+  const read = (): CommandLine => {
+    if (selected === "update") {
+      const opts = update.opts<Record<string, unknown>>();
+      return {
+        command: "update",
+        directory: update.args[0],
+        optionFlags: readOptionFlags(update, updateOptions),
+        update: { yes: opts.yes === true, dryRun: opts.dryRun === true, json: opts.json === true, resetBase: opts.resetBase === true },
+      };
     }
+    if (selected === "check") return { command: "check", directory: check.args[0], json: check.opts().json === true };
+    const opts = program.opts<Record<string, unknown>>();
     return {
+      command: "create",
       directory: program.args[0],
-      optionFlags,
+      optionFlags: readOptionFlags(program, schemaOptions),
       run: {
         force: opts.force === true,
         install: opts.install as boolean | undefined,

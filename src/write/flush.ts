@@ -5,10 +5,10 @@
  *   (`.<name>.tmp-<random>`, same parent, so the rename cannot cross file systems) and
  *   renamed into place; on failure or Ctrl-C the temp dir is removed, so nothing
  *   half-written is left behind.
- * - Existing directory (empty, or --force): each file is written to a temp file beside it
- *   and renamed over the target, so no file is ever half-written. Files not in the plan
- *   are never touched. On failure, files and folders this run created are removed again;
- *   files it already overwrote stay overwritten.
+ * - Existing directory (empty, or --force): all or nothing through applyFileOps
+ *   (src/write/transaction.ts): every file is staged beside its target, then renamed into
+ *   place; on failure or Ctrl-C the overwritten files are restored and everything this run
+ *   created is removed. Files not in the plan are never touched.
  *
  * Files are written with mode 0644: generated files never carry executable bits.
  */
@@ -16,7 +16,8 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CancelledError } from "../errors.js";
-import type { WritePlan } from "./plan.js";
+import { toBytes, type WritePlan } from "./plan.js";
+import { applyFileOps } from "./transaction.js";
 
 const FILE_MODE = 0o644;
 const tempName = (name: string) => `.${name}.tmp-${randomBytes(4).toString("hex")}`;
@@ -47,28 +48,8 @@ async function flushIntoNewDir(plan: WritePlan, signal: AbortSignal | undefined)
 }
 
 async function flushIntoExistingDir(plan: WritePlan, signal: AbortSignal | undefined): Promise<void> {
-  const created: string[] = []; // files and topmost new folders, for clean-up on failure
-  try {
-    for (const write of plan.writes) {
-      if (write.action === "identical") continue;
-      throwIfCancelled(signal);
-      const path = join(plan.targetDir, write.path);
-      const newFolder = await mkdir(dirname(path), { recursive: true });
-      if (newFolder !== undefined) created.push(newFolder);
-      const temp = join(dirname(path), tempName(basename(path)));
-      try {
-        await writeFile(temp, write.contents, { mode: FILE_MODE });
-        await rename(temp, path);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
-      if (write.action === "create") created.push(path);
-    }
-  } catch (error) {
-    for (const path of created.reverse()) await rm(path, { recursive: true, force: true });
-    throw error;
-  }
+  const ops = plan.writes.filter((w) => w.action !== "identical").map((w) => ({ path: w.path, contents: toBytes(w.contents) }));
+  await applyFileOps(plan.targetDir, ops, { signal, mode: FILE_MODE });
 }
 
 export async function flushWrites(plan: WritePlan, options: { signal?: AbortSignal } = {}): Promise<void> {

@@ -4,6 +4,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { sameBytes, toBytes } from "../bytes.js";
 import { UserError } from "../errors.js";
 
 export type WriteAction = "create" | "overwrite" | "identical";
@@ -22,13 +23,7 @@ export interface WritePlan {
   writes: PlannedWrite[];
 }
 
-const encoder = new TextEncoder();
-export const toBytes = (contents: string | Uint8Array): Uint8Array =>
-  typeof contents === "string" ? encoder.encode(contents) : contents;
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && Buffer.compare(a, b) === 0;
-}
+export { toBytes };
 
 async function classify(absolutePath: string, relativePath: string, contents: string | Uint8Array): Promise<WriteAction> {
   try {

@@ -12,7 +12,9 @@ function parse(args: string[]) {
   ];
   const { program, read } = buildProgram(quiet, schema);
   program.parse(args, { from: "user" });
-  return read();
+  const cli = read();
+  if (cli.command !== "create") throw new Error(`expected the create command, got ${cli.command}`);
+  return cli;
 }
 
 describe("flags derived from the schema", () => {
