@@ -51,10 +51,17 @@ export interface RawResponse {
 const REQUEST_TIMEOUT_MS = 60_000;
 
 export class ChatKitClient {
+  /** `headers` go with every request, e.g. `{ "X-User-Id": "alice" }` for a project with `--auth header`. */
   constructor(
     readonly baseUrl: string,
+    readonly headers: Record<string, string> = {},
     readonly path = "/chatkit",
   ) {}
+
+  /** The same server, asked as someone else (or, with `{}`, as no one). */
+  withHeaders(headers: Record<string, string>): ChatKitClient {
+    return new ChatKitClient(this.baseUrl, headers, this.path);
+  }
 
   createThread(text: string): Promise<ChatKitEvent[]> {
     return this.stream({ type: "threads.create", params: { input: userInput(text) } });
@@ -62,6 +69,14 @@ export class ChatKitClient {
 
   addUserMessage(threadId: string, text: string): Promise<ChatKitEvent[]> {
     return this.stream({ type: "threads.add_user_message", params: { thread_id: threadId, input: userInput(text) } });
+  }
+
+  /** addUserMessage, read as it arrives (see streamIncrementally). */
+  addUserMessageIncrementally(threadId: string, text: string): AsyncGenerator<ChatKitEvent> {
+    return this.streamIncrementally({
+      type: "threads.add_user_message",
+      params: { thread_id: threadId, input: userInput(text) },
+    });
   }
 
   listItems(threadId: string, options: { order?: "asc" | "desc"; limit?: number; after?: string } = {}) {
@@ -91,14 +106,43 @@ export class ChatKitClient {
 
   /** POSTs any body (a string is sent as is) and returns the answer without judging it. */
   async post(body: unknown): Promise<RawResponse> {
-    const response = await fetch(`${this.baseUrl}${this.path}`, {
+    const response = await this.send(body);
+    // text() reads a streaming answer to its end.
+    return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: await response.text() };
+  }
+
+  /**
+   * A streaming operation read as it arrives: yields each event as soon as its SSE frame is
+   * complete, so a test can act in the middle of a turn (e.g. kill the server). Throws
+   * ChatKitHttpError when the answer is not a 200 event stream; a connection cut short ends
+   * the iteration with the network error.
+   */
+  async *streamIncrementally(body: { type: string; params: unknown }): AsyncGenerator<ChatKitEvent> {
+    const response = await this.send(body);
+    const contentType = response.headers.get("content-type") ?? "";
+    if (response.status !== 200 || !contentType.startsWith("text/event-stream") || !response.body) {
+      throw new ChatKitHttpError(response.status, contentType, await response.text(), body.type);
+    }
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      buffered += decoder.decode(chunk, { stream: true });
+      const frames = buffered.split(/\r\n\r\n|\n\n|\r\r/);
+      buffered = frames.pop() ?? "";
+      for (const data of parseSse(frames.map((frame) => `${frame}\n\n`).join(""))) {
+        yield JSON.parse(data) as ChatKitEvent;
+      }
+    }
+    for (const data of parseSse(buffered)) yield JSON.parse(data) as ChatKitEvent;
+  }
+
+  private send(body: unknown): Promise<Response> {
+    return fetch(`${this.baseUrl}${this.path}`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...this.headers },
       body: typeof body === "string" ? body : JSON.stringify(body),
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
-    // text() reads a streaming answer to its end.
-    return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: await response.text() };
   }
 
   /** A streaming operation: expects 200 text/event-stream, returns every event in order. */

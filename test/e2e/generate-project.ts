@@ -5,19 +5,32 @@ import path from "node:path";
 import { describeFailure, run } from "./process.js";
 import { REPO_ROOT } from "./python-env.js";
 
-export type StoreVariant = "sqlite" | "memory";
+export type StoreVariant = "sqlite" | "memory" | "postgres";
+export type AuthMode = "none" | "header";
+
+/** What a generated project is made of: the CLI flags that change its code. */
+export interface ProjectVariant {
+  store: StoreVariant;
+  auth?: AuthMode;
+}
+
+/** A short name for messages, directories and cache keys, e.g. `postgres-header`. */
+export function variantName(variant: ProjectVariant): string {
+  return variant.auth && variant.auth !== "none" ? `${variant.store}-${variant.auth}` : variant.store;
+}
 
 const CLI_BIN = path.join(REPO_ROOT, "bin", "create-chatkit-server.js");
 const CLI_DIST = path.join(REPO_ROOT, "dist", "cli.js");
 
-/** Runs `create-chatkit-server <targetDir> --yes --no-install --no-git --store <store>`. */
-export async function generateProject(targetDir: string, store: StoreVariant): Promise<void> {
+/** Runs `create-chatkit-server <targetDir> --yes --no-install --no-git --store <store> --auth <auth>`. */
+export async function generateProject(targetDir: string, variant: ProjectVariant): Promise<void> {
   await assertCliBuilt();
-  const result = await run(
-    process.execPath,
-    [CLI_BIN, targetDir, "--yes", "--no-install", "--no-git", "--store", store],
-    { cwd: path.dirname(targetDir), timeoutMs: 120_000 },
-  );
+  const flags = ["--store", variant.store, "--auth", variant.auth ?? "none"];
+  const result = await run(process.execPath, [CLI_BIN, targetDir, "--yes", "--no-install", "--no-git", ...flags], {
+    cwd: path.dirname(targetDir),
+    timeoutMs: 120_000,
+  });
+  const store = variantName(variant);
   if (result.code !== 0) throw new Error(`the CLI failed to generate a ${store} project:\n${describeFailure(result)}`);
   for (const required of ["pyproject.toml", "app/main.py", "app/agent.py", "app/settings.py", "tests"]) {
     if (!existsSync(path.join(targetDir, required))) {

@@ -1,100 +1,68 @@
 // End to end: generate each supported project variant with the built CLI, install it for real
 // from PyPI, run its own checks, then serve it with a scripted model and talk to it over HTTP.
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import {
-  assistantMessages,
-  ChatKitClient,
-  ChatKitHttpError,
-  itemText,
-  userInput,
-  type ChatKitEvent,
-} from "./chatkit-client.js";
-import { generateProject, type StoreVariant } from "./generate-project.js";
-import { describeFailure, run, type RunResult } from "./process.js";
-import { ensureProjectEnv, type ProjectEnv } from "./python-env.js";
-import { FakeModelServer } from "./uvicorn-server.js";
+  createdThreadId,
+  expectNoErrors,
+  expectOneAssistantTurn,
+  FAKE_ID,
+  itemSummaries,
+} from "./assertions.js";
+import { assistantMessages, ChatKitClient, ChatKitHttpError, itemText, userInput } from "./chatkit-client.js";
+import type { ProjectVariant } from "./generate-project.js";
+import { usePostgres } from "./postgres-server.js";
+import { describeFailure } from "./process.js";
+import { CHECK_TIMEOUT, SERVER_TIMEOUT, useGeneratedProject, USER_HEADER } from "./project-fixture.js";
+import type { FakeModelServer } from "./uvicorn-server.js";
 
-const VARIANTS: StoreVariant[] = ["sqlite", "memory"];
-const FAKE_ID = "__fake_id__";
-const MINUTE = 60_000;
-const SETUP_TIMEOUT = 20 * MINUTE; // a cold uv cache downloads every dependency from PyPI
-const CHECK_TIMEOUT = 5 * MINUTE;
-const SERVER_TIMEOUT = 2 * MINUTE;
-const STOP_TIMEOUT = 30_000; // SIGTERM, up to 10 s of grace, then SIGKILL
+const VARIANTS: ProjectVariant[] = [
+  { store: "sqlite", auth: "none" },
+  { store: "memory", auth: "none" },
+  { store: "postgres", auth: "none" },
+  { store: "postgres", auth: "header" },
+];
 
-describe.each(VARIANTS)("generated project (--store %s)", (store) => {
-  let workDir: string;
-  let projectDir: string;
-  let env: ProjectEnv;
-  const servers: FakeModelServer[] = [];
+const postgres = usePostgres();
 
-  beforeAll(async () => {
-    workDir = await mkdtemp(path.join(tmpdir(), `chatkit-e2e-${store}-`));
-    projectDir = path.join(workDir, `${store}-server`);
-    await generateProject(projectDir, store);
-    env = await ensureProjectEnv(projectDir, `store-${store}`);
-  }, SETUP_TIMEOUT);
-
-  // Servers a test started: stopped after it, their output shown if it failed.
-  beforeEach(({ onTestFailed }) => {
-    servers.length = 0;
-    onTestFailed(() => servers.forEach(printLogs));
-  });
-  afterEach(() => Promise.all(servers.map((server) => server.stop())), STOP_TIMEOUT);
-
-  afterAll(async () => {
-    if (workDir && !process.env.CHATKIT_E2E_KEEP) await rm(workDir, { recursive: true, force: true });
-  });
-
-  /** Runs one of the venv's tools in the project directory. */
-  function inProject(cmd: string, args: string[]): Promise<RunResult> {
-    return run(cmd, args, { cwd: projectDir, env: childEnv(), timeoutMs: CHECK_TIMEOUT });
-  }
-
-  /** Starts the project with the fake model; afterEach stops it. */
-  async function startServer(extraEnv: Record<string, string> = {}): Promise<FakeModelServer> {
-    const server = await FakeModelServer.start({ python: env.python, projectDir, env: { ...childEnv(), ...extraEnv } });
-    servers.push(server);
-    return server;
-  }
-
-  function dbEnv(name = "chatkit.sqlite3"): Record<string, string> {
-    return store === "sqlite" ? { CHATKIT_DB_PATH: path.join(workDir, name) } : {};
-  }
+describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (variant) => {
+  const project = useGeneratedProject(variant, { postgres });
+  const persistent = variant.store !== "memory";
 
   it("passes its own test suite", async () => {
-    const result = await inProject(env.pytest, ["-q", "-p", "no:cacheprovider"]);
+    // A postgres project's tests make a schema each in the database they are given.
+    const databaseEnv: Record<string, string> =
+      variant.store === "postgres" ? { TEST_DATABASE_URL: await postgres.get().createDatabase(`pytest_${project.name}`) } : {};
+    const result = await project.run(project.env.pytest, ["-q", "-p", "no:cacheprovider"], databaseEnv);
     expect(result.code, describeFailure(result)).toBe(0);
     const summary = result.stdout.trim().split("\n").at(-1) ?? "";
     const passed = Number(/(\d+) passed/.exec(summary)?.[1] ?? 0);
     expect(passed, `pytest summary line: '${summary}'`).toBeGreaterThan(0);
+    expect(summary, "no test may be skipped").not.toMatch(/skipped|deselected/);
   }, CHECK_TIMEOUT);
 
   it("is clean under ruff check and ruff format --check", async () => {
-    const lint = await inProject(env.ruff, ["check", "--no-cache", "."]);
+    const lint = await project.run(project.env.ruff, ["check", "--no-cache", "."]);
     expect(lint.code, describeFailure(lint)).toBe(0);
-    const format = await inProject(env.ruff, ["format", "--check", "--no-cache", "."]);
+    const format = await project.run(project.env.ruff, ["format", "--check", "--no-cache", "."]);
     expect(format.code, describeFailure(format)).toBe(0);
   }, CHECK_TIMEOUT);
 
   it("byte-compiles", async () => {
-    const result = await inProject(env.python, ["-m", "compileall", "-q", "app", "tests"]);
+    const result = await project.run(project.env.python, ["-m", "compileall", "-q", "app", "tests"]);
     expect(result.code, describeFailure(result)).toBe(0);
   }, CHECK_TIMEOUT);
 
   describe("served with a scripted model that reuses one item id", () => {
-    // One server for the tests below, which each work on threads of their own.
-    let shared: FakeModelServer | undefined;
+    // One server for the tests below, which each work on threads of their own; the last one
+    // restarts it.
+    let shared: FakeModelServer;
+    let sharedStore: Record<string, string>;
     let client: ChatKitClient;
     beforeAll(async () => {
-      shared = await FakeModelServer.start({ python: env.python, projectDir, env: { ...childEnv(), ...dbEnv() } });
-      client = new ChatKitClient(shared.baseUrl);
+      sharedStore = await project.freshStore("shared");
+      shared = await project.startServer(sharedStore);
+      client = project.client(shared);
     }, SERVER_TIMEOUT);
-    beforeEach(({ onTestFailed }) => onTestFailed(() => shared && printLogs(shared)));
-    afterAll(() => shared?.stop(), STOP_TIMEOUT);
 
     it("holds a two-turn conversation, giving each assistant message its own id", async () => {
       const first = await client.createThread("Hello there");
@@ -156,103 +124,88 @@ describe.each(VARIANTS)("generated project (--store %s)", (store) => {
       await expect(client.getThread(threadId)).rejects.toThrow(ChatKitHttpError);
       expect((await client.listThreads()).data.map((thread) => thread.id)).not.toContain(threadId);
     }, SERVER_TIMEOUT);
-  });
 
-  describe("across a restart", () => {
-    if (store === "sqlite") {
-      it("keeps the conversation on the same CHATKIT_DB_PATH", async () => {
-        const db = dbEnv("restart.sqlite3");
-        const first = await startServer(db);
-        let client = new ChatKitClient(first.baseUrl);
+    if (variant.auth === "header") {
+      it(`answers 401 to a request without a user (${USER_HEADER} missing or blank)`, async () => {
+        const threadId = createdThreadId(await client.createThread("Mine"));
+        const requests = [
+          { type: "threads.list", params: { limit: 20, order: "desc" } },
+          { type: "threads.get_by_id", params: { thread_id: threadId } },
+          { type: "threads.create", params: { input: userInput("Who am I?") } },
+          { type: "threads.add_user_message", params: { thread_id: threadId, input: userInput("Me again") } },
+        ];
+        const anonymousHeaders: Array<Record<string, string>> = [{}, { [USER_HEADER]: "" }, { [USER_HEADER]: "   " }];
+        for (const headers of anonymousHeaders) {
+          const anonymous = client.withHeaders(headers);
+          for (const body of requests) {
+            const answer = await anonymous.post(body);
+            expect(answer.status, `${JSON.stringify(headers)} ${body.type} -> ${answer.body}`).toBe(401);
+            expect(answer.contentType).toMatch(/^application\/json/);
+          }
+        }
+        // Nothing the anonymous requests sent was stored.
+        expect((await client.listItems(threadId)).data.map(itemText)).toEqual(["Mine", "echo: Mine"]);
+      }, SERVER_TIMEOUT);
+
+      it("keeps two users apart: each lists only their own threads, another's is 404", async () => {
+        const alice = project.client(shared, "alice-isolation");
+        const bob = project.client(shared, "bob-isolation");
+        const aliceThread = createdThreadId(await alice.createThread("Alice's secret"));
+        const bobThread = createdThreadId(await bob.createThread("Bob's secret"));
+
+        expect((await alice.listThreads()).data.map((t) => t.id)).toEqual([aliceThread]);
+        expect((await bob.listThreads()).data.map((t) => t.id)).toEqual([bobThread]);
+
+        const attempts = [
+          { type: "threads.get_by_id", params: { thread_id: aliceThread } },
+          { type: "items.list", params: { thread_id: aliceThread, order: "asc", limit: 50 } },
+          { type: "threads.add_user_message", params: { thread_id: aliceThread, input: userInput("Bob was here") } },
+          { type: "threads.update", params: { thread_id: aliceThread, title: "Bob's now" } },
+          { type: "threads.delete", params: { thread_id: aliceThread } },
+        ];
+        for (const body of attempts) {
+          const answer = await bob.post(body);
+          expect(answer.status, `bob ${body.type} on alice's thread -> ${answer.body}`).toBe(404);
+          expect(answer.body).not.toContain("Alice's secret");
+        }
+
+        // Alice's thread is as she left it.
+        const thread = await alice.getThread(aliceThread);
+        expect(thread.title ?? null).not.toBe("Bob's now");
+        expect((await alice.listItems(aliceThread)).data.map(itemText)).toEqual(["Alice's secret", "echo: Alice's secret"]);
+        expect((await bob.listItems(bobThread)).data.map(itemText)).toEqual(["Bob's secret", "echo: Bob's secret"]);
+      }, SERVER_TIMEOUT);
+    }
+
+    // Last in this block: it stops the shared server.
+    if (persistent) {
+      it("keeps the conversation across a restart on the same store", async () => {
         const threadId = createdThreadId(await client.createThread("Remember me"));
         await client.addUserMessage(threadId, "Still there?");
         const before = (await client.listItems(threadId)).data;
         expect(before).toHaveLength(4);
 
-        await first.stop();
-        client = new ChatKitClient((await startServer(db)).baseUrl);
-        const after = (await client.listItems(threadId)).data;
-        expect(after.map((item) => [item.id, item.type, itemText(item)])).toEqual(
-          before.map((item) => [item.id, item.type, itemText(item)]),
-        );
-        expect((await client.listThreads()).data.map((thread) => thread.id)).toContain(threadId);
+        await shared.stop();
+        const restarted = project.client(await project.startServer(sharedStore));
+        const after = (await restarted.listItems(threadId)).data;
+        expect(itemSummaries(after)).toEqual(itemSummaries(before));
+        expect((await restarted.listThreads()).data.map((thread) => thread.id)).toContain(threadId);
 
         // The conversation goes on after the restart, with fresh ids.
-        const reply = expectOneAssistantTurn(await client.addUserMessage(threadId, "Back again"), "Back again");
-        const items = (await client.listItems(threadId)).data;
+        const reply = expectOneAssistantTurn(await restarted.addUserMessage(threadId, "Back again"), "Back again");
+        const items = (await restarted.listItems(threadId)).data;
         expect(items).toHaveLength(6);
         expect(new Set(items.map((item) => item.id)).size).toBe(6);
         expect(items.at(-1)?.id).toBe(reply);
       }, SERVER_TIMEOUT);
     } else {
-      it("forgets its threads (in-memory store)", async () => {
-        const first = await startServer();
-        const threadId = createdThreadId(await new ChatKitClient(first.baseUrl).createThread("Forget me"));
-        await first.stop();
-        const client = new ChatKitClient((await startServer()).baseUrl);
-        const answer = await client.post({ type: "threads.get_by_id", params: { thread_id: threadId } });
+      it("forgets its threads across a restart (in-memory store)", async () => {
+        const threadId = createdThreadId(await client.createThread("Forget me"));
+        await shared.stop();
+        const restarted = project.client(await project.startServer());
+        const answer = await restarted.post({ type: "threads.get_by_id", params: { thread_id: threadId } });
         expect(answer.status, answer.body).toBe(404);
       }, SERVER_TIMEOUT);
     }
   });
 });
-
-function printLogs(server: FakeModelServer): void {
-  console.error(`--- output of the server on port ${server.port} ---\n${server.logs()}`);
-}
-
-/** A child environment without the host's OpenAI key or CHATKIT_* settings. */
-function childEnv(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (value === undefined || key === "OPENAI_API_KEY" || key.startsWith("CHATKIT_")) continue;
-    env[key] = value;
-  }
-  return env;
-}
-
-function createdThreadId(events: ChatKitEvent[]): string {
-  const created = events.find((event) => event.type === "thread.created");
-  expect(created?.thread?.id, `no thread.created event in ${summarize(events)}`).toBeTypeOf("string");
-  return created!.thread!.id;
-}
-
-function expectNoErrors(events: ChatKitEvent[]): void {
-  const errors = events.filter((event) => event.type === "error");
-  expect(errors, "error events in the stream").toEqual([]);
-}
-
-/**
- * Checks one turn's stream: the user message is echoed back as done, then exactly one assistant
- * message whose added, updated and done events all carry one id, not the model's placeholder.
- * Returns that id.
- */
-function expectOneAssistantTurn(events: ChatKitEvent[], userText: string): string {
-  expectNoErrors(events);
-  const types = events.map((event) => event.type);
-  for (const type of ["stream_options", "thread.item.added", "thread.item.updated", "thread.item.done"]) {
-    expect(types, summarize(events)).toContain(type);
-  }
-  const firstDone = events.find((event) => event.type === "thread.item.done");
-  expect(firstDone?.item?.type, summarize(events)).toBe("user_message");
-  expect(itemText(firstDone!.item!)).toBe(userText);
-
-  const { messages, strayUpdates } = assistantMessages(events);
-  expect(strayUpdates, `updated events whose id no added event announced: ${summarize(events)}`).toEqual([]);
-  expect(messages, summarize(events)).toHaveLength(1);
-  const [message] = messages;
-  expect(message).toMatchObject({ added: 1, done: 1, text: `echo: ${userText}` });
-  expect(message.updated).toBeGreaterThan(0);
-  expect(message.id).not.toBe(FAKE_ID);
-  expect(JSON.stringify(events)).not.toContain(FAKE_ID);
-  return message.id;
-}
-
-function summarize(events: ChatKitEvent[]): string {
-  return events
-    .map((event) => {
-      const id = event.item?.id ?? event.item_id ?? event.thread?.id ?? "";
-      return `${event.type}${event.item ? `(${event.item.type})` : ""}${id ? ` ${id}` : ""}`;
-    })
-    .join(", ");
-}

@@ -101,21 +101,34 @@ async function uvWorks(uv: string): Promise<boolean> {
   }
 }
 
-/**
- * A venv (cached under the key) holding the generated project installed editable with its
- * `dev` extra, from PyPI. The venv is rebuilt when the project's dependency spec or the base
- * interpreter changes; otherwise only the project itself is reinstalled.
- */
-export async function ensureProjectEnv(projectDir: string, key: string): Promise<ProjectEnv> {
-  const uv = await ensureUv();
-  const venvDir = path.join(cacheRoot(), "envs", key);
-  return withLock(`${venvDir}.lock`, () => installProject(uv, projectDir, venvDir));
+export interface EnvOptions {
+  /**
+   * uv's `--resolution`: `highest` (default) takes the newest release each range allows;
+   * `lowest-direct` the floor of each of the project's own ranges (transitive ones newest).
+   */
+  resolution?: "highest" | "lowest-direct";
 }
 
-async function installProject(uv: string, projectDir: string, venvDir: string): Promise<ProjectEnv> {
+/**
+ * A venv (cached under the key) holding the generated project installed editable with its
+ * `dev` extra, from PyPI. The venv is rebuilt when the project's dependency spec, the
+ * resolution or the base interpreter changes; otherwise only the project itself is reinstalled.
+ */
+export async function ensureProjectEnv(projectDir: string, key: string, options: EnvOptions = {}): Promise<ProjectEnv> {
+  const uv = await ensureUv();
+  const venvDir = path.join(cacheRoot(), "envs", key);
+  return withLock(`${venvDir}.lock`, () => installProject(uv, projectDir, venvDir, options.resolution ?? "highest"));
+}
+
+async function installProject(
+  uv: string,
+  projectDir: string,
+  venvDir: string,
+  resolution: NonNullable<EnvOptions["resolution"]>,
+): Promise<ProjectEnv> {
   const python = await findBasePython();
   const hashFile = path.join(venvDir, SPEC_HASH_FILE);
-  const wantedHash = await dependencySpecHash(projectDir, python);
+  const wantedHash = await dependencySpecHash(projectDir, python, resolution);
   const currentHash = existsSync(hashFile) ? (await readFile(hashFile, "utf8")).trim() : undefined;
   const reused = currentHash === wantedHash && existsSync(path.join(venvDir, "bin", "python"));
 
@@ -127,7 +140,8 @@ async function installProject(uv: string, projectDir: string, venvDir: string): 
   const venvPython = path.join(venvDir, "bin", "python");
   // Mark the env unverified until the install succeeds, so a failed install is redone next time.
   await rm(hashFile, { force: true });
-  await runOrThrow(uv, ["pip", "install", "--python", venvPython, "--editable", `${projectDir}[dev]`], {
+  const install = ["pip", "install", "--python", venvPython, "--resolution", resolution, "--editable", `${projectDir}[dev]`];
+  await runOrThrow(uv, install, {
     env: uvEnv(),
     timeoutMs: INSTALL_TIMEOUT_MS,
   });
@@ -164,10 +178,11 @@ async function precompile(venvDir: string): Promise<void> {
 
 /**
  * A hash of what decides the venv's contents: the dependency sections of pyproject.toml
- * (project name excluded, so renaming the project does not rebuild the env) and the interpreter.
+ * (project name excluded, so renaming the project does not rebuild the env), the resolution
+ * strategy and the interpreter.
  * Falls back to the whole file when the interpreter has no tomllib (Python 3.10).
  */
-async function dependencySpecHash(projectDir: string, python: string): Promise<string> {
+async function dependencySpecHash(projectDir: string, python: string, resolution: string): Promise<string> {
   const pyproject = path.join(projectDir, "pyproject.toml");
   if (!existsSync(pyproject)) throw new Error(`${projectDir} has no pyproject.toml`);
   const script = [
@@ -179,7 +194,7 @@ async function dependencySpecHash(projectDir: string, python: string): Promise<s
     "print(sys.version); print(json.dumps(keep, sort_keys=True))",
   ].join("\n");
   const result = await run(python, ["-c", script, pyproject]);
-  const material =
-    result.code === 0 ? `${python}\n${result.stdout}` : `${python}\n${await readFile(pyproject, "utf8")}`;
+  const spec = result.code === 0 ? result.stdout : await readFile(pyproject, "utf8");
+  const material = `${python}\nresolution=${resolution}\n${spec}`;
   return createHash("sha256").update(material).digest("hex");
 }
