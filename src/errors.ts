@@ -7,6 +7,15 @@ export class UserError extends Error {
   override name = "UserError";
 }
 
+/**
+ * A failure outside the user's input that the user can act on (permission denied, disk
+ * full): the top-level handler prints only the message, without "Unexpected error", and
+ * exits with code 1.
+ */
+export class FailureError extends Error {
+  override name = "FailureError";
+}
+
 /** The user pressed Ctrl-C; the handler prints "Cancelled" and exits with code 130. */
 export class CancelledError extends Error {
   override name = "CancelledError";

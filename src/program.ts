@@ -14,6 +14,10 @@ export interface RunFlags {
   git: boolean;
   yes: boolean;
   dryRun: boolean;
+  /** Print one JSON document on stdout; never prompt. */
+  json: boolean;
+  /** --config FILE, as given. */
+  config: string | undefined;
 }
 
 /** Raw values of schema options by option id; undefined when not given. */
@@ -32,6 +36,8 @@ export interface UpdateFlags {
   dryRun: boolean;
   json: boolean;
   resetBase: boolean;
+  /** --config FILE, as given. */
+  config: string | undefined;
 }
 
 /** `create-chatkit-server update [directory]`. */
@@ -54,10 +60,40 @@ export type CommandLine = ParsedCommandLine | UpdateCommandLine | CheckCommandLi
 const EXIT_CODES_HELP = `
 Exit codes:
   0    success
-  1    failure (e.g. dependency install failed; the project is kept)
-  2    invalid usage or input
+  1    failure (e.g. permission denied, disk full, dependency install failed)
+  2    invalid usage or input (a flag, the directory or the config file); nothing was written
+  3    update only: done, with conflicts left in the files listed
   130  cancelled (Ctrl-C)
+`;
 
+/** Words joined with ", " and wrapped to lines of at most `width` characters after `indent`. */
+function wrapList(words: readonly string[], indent: string, width = 96): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const [i, word] of words.entries()) {
+    const item = i === words.length - 1 ? `${word}.` : `${word},`;
+    if (line !== "" && indent.length + line.length + 1 + item.length > width) {
+      lines.push(line);
+      line = item;
+    } else line = line === "" ? item : `${line} ${item}`;
+  }
+  return [...lines, line].map((l) => `${indent}${l}`).join("\n");
+}
+
+/** The --config section of the help: keys derived from the schema. */
+function configHelp(schema: readonly OptionSpec[], forCreate: boolean): string {
+  const keys = [...(forCreate ? ["directory"] : []), ...schema.map((spec) => spec.id)];
+  const lines = ["", "Config file (--config FILE: .json, .yaml or .yml):"];
+  lines.push('  Answers by option id, as in the "answers" of .chatkit-server.json. Flags override the file;');
+  lines.push(forCreate ? "  the file overrides answers recorded in the target folder. Keys:" : '  the file overrides the project\'s recorded answers ("directory" is ignored). Keys:');
+  lines.push(wrapList(keys, "    "));
+  lines.push("  Example (YAML):");
+  if (forCreate) lines.push("    directory: my-bot");
+  lines.push("    store: postgres", "    historyLimit: 20", "    tools: [example]");
+  return `${lines.join("\n")}\n`;
+}
+
+const ENVIRONMENT_HELP = `
 Environment:
   CI          when set, never prompt (same as --yes)
   NO_COLOR    when set, no colours
@@ -89,7 +125,7 @@ are merged three-way; conflicts are left in the file between <<<<<<< yours and
 Exit codes:
   0    done, no conflicts (also: nothing to do)
   1    failure; nothing was changed
-  2    invalid usage or input (bad flag, not a generated project, damaged record)
+  2    invalid usage or input (bad flag or config file, not a generated project, damaged record)
   3    done, with conflicts left in the files listed
   130  cancelled (Ctrl-C)
 `;
@@ -103,6 +139,7 @@ Exit codes:
   0    up to date
   1    update would change something (listed), or conflict markers are left
   2    invalid usage or input (not a generated project, damaged record)
+  130  cancelled (Ctrl-C)
 `;
 
 export interface ProgramOutput {
@@ -157,14 +194,16 @@ export function buildProgram(
   const schemaOptions = addSchemaOptions(program, schema);
 
   program
-    .option("--force", "write into a non-empty directory (only generated files are overwritten)")
+    .option("--force", "write into a non-empty directory: files at generated paths are overwritten, no file is deleted")
     .option("--install", "create .venv and install the project's dependencies (default: ask; off without a terminal)")
     .option("--no-install", "do not install dependencies")
     .option("--git", "initialise a git repository with an initial commit (default)")
     .option("--no-git", "do not initialise a git repository")
     .option("-y, --yes", "accept defaults for everything not given as a flag; never prompt")
     .option("--dry-run", "print what would be written, write nothing")
-    .addHelpText("after", EXIT_CODES_HELP)
+    .option("--config <file>", "read answers from a JSON or YAML file (see below); flags override it")
+    .option("--json", "print one JSON document on stdout (files written and next steps, or the error); never prompt")
+    .addHelpText("after", `${configHelp(schema, true)}${EXIT_CODES_HELP}${ENVIRONMENT_HELP}`)
     .action(() => {
       selected = "create";
     });
@@ -178,9 +217,10 @@ export function buildProgram(
   update
     .option("-y, --yes", "never prompt: change only what flags and .chatkit-server.json say")
     .option("--dry-run", "print the plan and unified diffs, write nothing")
-    .option("--json", "print one JSON summary on stdout instead of text")
+    .option("--config <file>", "read settings from a JSON or YAML file (see below); flags override it")
+    .option("--json", "print one JSON summary on stdout instead of text (also for errors); never prompt")
     .option("--reset-base", "record what the current settings generate as the merge base (no other file is touched)")
-    .addHelpText("after", UPDATE_HELP)
+    .addHelpText("after", `${UPDATE_HELP}${configHelp(schema, false)}`)
     .action(() => {
       selected = "update";
     });
@@ -189,7 +229,7 @@ export function buildProgram(
     .command("check")
     .description("Exit 1 when the project is not what its settings generate now (for CI).")
     .argument("[directory]", "the project folder (default: .)")
-    .option("--json", "print one JSON summary on stdout instead of text")
+    .option("--json", "print one JSON summary on stdout instead of text (also for errors)")
     .addHelpText("after", CHECK_HELP)
     .action(() => {
       selected = "check";
@@ -202,7 +242,13 @@ export function buildProgram(
         command: "update",
         directory: update.args[0],
         optionFlags: readOptionFlags(update, updateOptions),
-        update: { yes: opts.yes === true, dryRun: opts.dryRun === true, json: opts.json === true, resetBase: opts.resetBase === true },
+        update: {
+          yes: opts.yes === true,
+          dryRun: opts.dryRun === true,
+          json: opts.json === true,
+          resetBase: opts.resetBase === true,
+          config: opts.config as string | undefined,
+        },
       };
     }
     if (selected === "check") return { command: "check", directory: check.args[0], json: check.opts().json === true };
@@ -217,6 +263,8 @@ export function buildProgram(
         git: opts.git !== false,
         yes: opts.yes === true,
         dryRun: opts.dryRun === true,
+        json: opts.json === true,
+        config: opts.config as string | undefined,
       },
     };
   };

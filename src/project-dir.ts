@@ -1,9 +1,14 @@
 /** The project directory argument: naming rules and the state of the target on disk. */
-import { readdir, stat } from "node:fs/promises";
-import { basename, normalize, resolve } from "node:path";
-import { UserError } from "./errors.js";
+import { lstat, readdir, stat } from "node:fs/promises";
+import { basename, dirname, isAbsolute, normalize, relative, resolve } from "node:path";
+import { FailureError, UserError } from "./errors.js";
+import { describeFsError, fsErrorCode } from "./fs-errors.js";
+import { RESERVED_DISTRIBUTION_NAMES } from "./python-deps.js";
 
 export const DEFAULT_PROJECT_DIR = "chatkit-server";
+
+/** Most file systems allow 255 bytes per name. */
+const MAX_NAME_BYTES = 255;
 
 export interface ProjectTarget {
   /** Absolute path of the directory to generate into. */
@@ -24,15 +29,35 @@ export function distributionNameFor(name: string): string {
     .replace(/^-+|-+$/g, "");
 }
 
+// C0 and C1 control characters, DEL, the Unicode line/paragraph separators; lone surrogates.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u;
+
 /** Returns an error message for an unusable directory argument, or undefined. */
 export function checkProjectDirInput(input: string): string | undefined {
   if (input.trim() === "") return "The project directory must not be empty: pass a name such as `my-bot`.";
+  if (CONTROL.test(input) || LONE_SURROGATE.test(input)) {
+    return "The project directory must not contain line breaks or other control characters: pass a name such as `my-bot`.";
+  }
+  if (input !== input.trim()) return `The project directory must not start or end with a space (got ${JSON.stringify(input)}).`;
+  if (input.split(/[\\/]/).includes("..")) {
+    return `The project directory must not contain "..", which leaves the current folder (got "${input}"): pass a path below it, or an absolute path.`;
+  }
   const name = basename(normalize(input).replace(/[\\/]+$/, ""));
-  if (name === "." || name === ".." || name === "") {
+  if (name === "." || name === "") {
     return `The project directory must name a new folder such as \`my-bot\`, not "${input}".`;
   }
-  if (distributionNameFor(name) === "") {
+  const bytes = Buffer.byteLength(name);
+  if (bytes > MAX_NAME_BYTES) return `The folder name is too long: ${bytes} bytes, where at most ${MAX_NAME_BYTES} are allowed.`;
+  const distribution = distributionNameFor(name);
+  if (distribution === "") {
     return `The folder name "${name}" cannot become a Python project name: use letters or digits, e.g. \`my-bot\`.`;
+  }
+  if (RESERVED_DISTRIBUTION_NAMES.has(distribution)) {
+    return (
+      `The folder name "${name}" would name the Python project "${distribution}", like one of its own dependencies, ` +
+      `which pip cannot install: choose another name, e.g. \`${distribution}-server\`.`
+    );
   }
   return undefined;
 }
@@ -47,17 +72,71 @@ export function toProjectTarget(input: string, cwd: string): ProjectTarget {
 
 export type TargetState = "missing" | "empty" | "non-empty";
 
-/** Inspects the target; a file in the way, or a non-empty directory without --force, is a UserError. */
-export async function checkTargetState(target: ProjectTarget, force: boolean): Promise<TargetState> {
+/** The closest ancestor of `dir` that exists, when it is a file (the cause of an ENOTDIR). */
+async function fileInTheWay(dir: string): Promise<string | undefined> {
+  for (let path = dirname(dir); path !== dirname(path); path = dirname(path)) {
+    try {
+      return (await stat(path)).isDirectory() ? undefined : path;
+    } catch {
+      // Missing, or itself below a file: look further up.
+    }
+  }
+  return undefined;
+}
+
+/** The target or its closest existing ancestor, when that is a symbolic link to nothing. */
+async function danglingLink(dir: string): Promise<string | undefined> {
+  for (let path = dir; path !== dirname(path); path = dirname(path)) {
+    const link = await lstat(path).catch(() => undefined);
+    if (link === undefined) continue;
+    const resolves = await stat(path).then(() => true, () => false);
+    return link.isSymbolicLink() && !resolves ? path : undefined;
+  }
+  return undefined;
+}
+
+/** A path for messages: relative when the user typed a relative one. */
+function shown(path: string, target: ProjectTarget, cwd: string): string {
+  return isAbsolute(target.input) ? path : relative(cwd, path) || ".";
+}
+
+async function unusableTarget(error: unknown, target: ProjectTarget, cwd: string): Promise<Error> {
+  const code = fsErrorCode(error);
+  if (code === "ENOTDIR") {
+    const file = await fileInTheWay(target.dir);
+    const what = file === undefined ? "a part of the path is a file" : `${shown(file, target, cwd)} is a file, not a folder`;
+    return new UserError(`Cannot create ${target.input}: ${what}. Choose another project directory.`);
+  }
+  if (code === "ENAMETOOLONG") return new UserError(`Cannot create ${target.input}: the path is too long for this system. Choose a shorter project directory.`);
+  const reason = describeFsError(error);
+  if (reason !== undefined) return new FailureError(`Cannot use ${target.input}: ${reason}.`);
+  return error as Error;
+}
+
+/**
+ * Inspects the target: a file or a broken link in the way, a path through a file, or a
+ * non-empty directory without --force is a UserError; `cwd` is for messages only.
+ */
+export async function checkTargetState(target: ProjectTarget, force: boolean, cwd = process.cwd()): Promise<TargetState> {
   let isDirectory: boolean;
   try {
     isDirectory = (await stat(target.dir)).isDirectory();
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
-    throw error;
+    if (fsErrorCode(error) !== "ENOENT") throw await unusableTarget(error, target, cwd);
+    const link = await danglingLink(target.dir);
+    if (link !== undefined) {
+      throw new UserError(`Cannot create ${target.input}: ${shown(link, target, cwd)} is a symbolic link to a missing path. Remove it or choose another project directory.`);
+    }
+    return "missing";
   }
   if (!isDirectory) throw new UserError(`${target.input} exists and is a file. Choose another project directory.`);
-  if ((await readdir(target.dir)).length === 0) return "empty";
+  let entries: string[];
+  try {
+    entries = await readdir(target.dir);
+  } catch (error) {
+    throw await unusableTarget(error, target, cwd);
+  }
+  if (entries.length === 0) return "empty";
   if (!force) {
     throw new UserError(
       `Directory ${target.input} is not empty. Choose a new directory, or pass --force to write the generated files into it (other files are kept).`,

@@ -52,3 +52,16 @@ export function toDependencyList(names: Iterable<string>, pins: Readonly<Record<
       return { name, spec, requirement: `${name}${spec}` };
     });
 }
+
+// Packages the dependencies above bring in that a folder is plausibly named after.
+const TRANSITIVE_NAMES = ["openai", "pydantic", "starlette", "litellm"];
+
+/**
+ * Distribution names a generated project cannot take: pip cannot install a project that
+ * depends, directly or through its dependencies, on a package of its own name.
+ */
+export const RESERVED_DISTRIBUTION_NAMES: ReadonlySet<string> = new Set(
+  [...Object.keys(PYTHON_RUNTIME_DEPENDENCIES), ...Object.keys(PYTHON_DEV_DEPENDENCIES), ...TRANSITIVE_NAMES].map((name) =>
+    name.replace(/\[.*\]$/, "").toLowerCase().replace(/[-_.]+/g, "-"),
+  ),
+);

@@ -13,10 +13,36 @@ import { EXIT, colorLevel, type CliIO } from "./cli-io.js";
 import { checkProject } from "./commands/check.js";
 import { createProject } from "./commands/create.js";
 import { updateProject } from "./commands/update.js";
-import { CancelledError, UserError, isPromptCancellation } from "./errors.js";
-import { buildProgram } from "./program.js";
+import { CancelledError, FailureError, UserError, isPromptCancellation } from "./errors.js";
+import { buildProgram, type CommandLine } from "./program.js";
 
 export { EXIT, colorLevel, isInteractive, type CliIO } from "./cli-io.js";
+
+/** What `--json` prints on stdout when a command fails before it has a result to report. */
+export interface ErrorSummary {
+  command: CommandLine["command"];
+  error: string;
+  exitCode: number;
+}
+
+/** The message and exit code for a thrown error (commander's own errors are already printed). */
+function describeError(error: unknown, env: CliIO["env"]): { message: string; exitCode: number; detail?: string } {
+  if (error instanceof CommanderError) {
+    return { message: error.message.replace(/^error: /, ""), exitCode: error.exitCode === 0 ? EXIT.ok : EXIT.usage };
+  }
+  if (error instanceof UserError) return { message: error.message, exitCode: EXIT.usage };
+  if (error instanceof FailureError) return { message: error.message, exitCode: EXIT.failure };
+  if (error instanceof CancelledError || isPromptCancellation(error)) return { message: "Cancelled", exitCode: EXIT.cancelled };
+  const message = `Unexpected error: ${error instanceof Error ? error.message : String(error)}`;
+  const detail = env.DEBUG && error instanceof Error ? error.stack : undefined;
+  return { message, exitCode: EXIT.failure, ...(detail === undefined ? {} : { detail }) };
+}
+
+/** --json before the command line is parsed (a usage error): the flag among the arguments. */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf("--");
+  return (end === -1 ? args : args.slice(0, end)).includes("--json");
+}
 
 /** Runs the CLI with user arguments (no node/script prefix) and returns the exit code. */
 export async function run(args: readonly string[], io: CliIO): Promise<number> {
@@ -25,28 +51,24 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
     writeOut: (text) => io.stdout.write(text),
     writeErr: (text) => io.stderr.write(text),
   });
+  let json = wantsJson(args);
+  let command: CommandLine["command"] = args[0] === "update" || args[0] === "check" ? args[0] : "create";
   try {
     program.parse([...args], { from: "user" });
     const cli = read();
+    command = cli.command;
+    json = cli.command === "create" ? cli.run.json : cli.command === "update" ? cli.update.json : cli.json;
     if (cli.command === "update") return await updateProject(cli, io, chalk);
     if (cli.command === "check") return await checkProject(cli, io, chalk);
     return await createProject(cli, io, chalk);
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // Commander already printed help, the version or its usage error.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const { message, exitCode, detail } = describeError(error, io.env);
+    // Commander already printed help, the version or its usage error.
+    if (!(error instanceof CommanderError)) io.stderr.write(`${message}\n${detail === undefined ? "" : `${detail}\n`}`);
+    if (json && exitCode !== EXIT.ok) {
+      const summary: ErrorSummary = { command, error: message, exitCode };
+      io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     }
-    if (error instanceof UserError) {
-      io.stderr.write(`${error.message}\n`);
-      return EXIT.usage;
-    }
-    if (error instanceof CancelledError || isPromptCancellation(error)) {
-      io.stderr.write("Cancelled\n");
-      return EXIT.cancelled;
-    }
-    const message = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`Unexpected error: ${message}\n`);
-    if (io.env.DEBUG && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
-    return EXIT.failure;
+    return exitCode;
   }
 }

@@ -37,14 +37,41 @@ export interface NextStepsInput {
   platform: NodeJS.Platform;
 }
 
-export function formatNextSteps(input: NextStepsInput, chalk: ChalkInstance): string {
+/** The commands to run next, with an optional comment for the text output. */
+export function nextSteps(input: NextStepsInput): { command: string; note?: string }[] {
   const windows = input.platform === "win32";
-  const lines: string[] = [];
-  if (input.cdPath !== ".") lines.push(`cd ${shellQuote(input.cdPath)}`);
-  for (const step of input.installSteps ?? []) lines.push(step.display);
-  lines.push(windows ? ".venv\\Scripts\\activate" : "source .venv/bin/activate");
-  lines.push(`${windows ? "copy" : "cp"} .env.example .env   ${chalk.dim("# then fill in your API key")}`);
-  lines.push("uvicorn app.main:app --reload");
-  lines.push("pytest");
+  const steps: { command: string; note?: string }[] = [];
+  if (input.cdPath !== ".") steps.push({ command: `cd ${shellQuote(input.cdPath)}` });
+  for (const step of input.installSteps ?? []) steps.push({ command: step.display });
+  steps.push({ command: windows ? ".venv\\Scripts\\activate" : "source .venv/bin/activate" });
+  steps.push({ command: `${windows ? "copy" : "cp"} .env.example .env`, note: "then fill in your API key" });
+  steps.push({ command: "uvicorn app.main:app --reload" });
+  steps.push({ command: "pytest" });
+  return steps;
+}
+
+export function formatNextSteps(input: NextStepsInput, chalk: ChalkInstance): string {
+  const lines = nextSteps(input).map((step) => (step.note === undefined ? step.command : `${step.command}   ${chalk.dim(`# ${step.note}`)}`));
   return `${chalk.bold("Next steps:")}\n${lines.map((l) => `  ${l}\n`).join("")}`;
+}
+
+/** `create --json`: one document on stdout, in the style of `update --json` (src/update/report.ts). */
+export interface CreateSummary {
+  command: "create";
+  /** Absolute path of the project. */
+  directory: string;
+  dryRun: boolean;
+  generatorVersion: string;
+  /** The folder name, and the Python distribution name derived from it (pyproject.toml). */
+  project: { name: string; distributionName: string };
+  /** Every answer the project was rendered with, by option id. */
+  answers: Record<string, unknown>;
+  files: { path: string; action: WriteAction }[];
+  git: "committed" | "skipped" | "failed" | "not run";
+  install: "installed" | "failed" | "not run";
+  /** Notes and warnings that the text output prints (e.g. the normalised project name). */
+  notes: string[];
+  /** Shell commands, in order. */
+  nextSteps: string[];
+  exitCode: number;
 }

@@ -1,4 +1,5 @@
 import { CancelledError } from "../errors.js";
+import { writeFailure } from "../fs-errors.js";
 import type { CliIO } from "../cli-io.js";
 import { checkFoldersFree } from "../update/read-disk.js";
 import { applyFileOps, type FileOp } from "../write/transaction.js";
@@ -8,5 +9,9 @@ import type { OpenedProject } from "./open-project.js";
 export async function applyOps(project: OpenedProject, ops: readonly FileOp[], io: CliIO): Promise<void> {
   for (const op of ops) if (op.contents !== undefined) await checkFoldersFree(project.dir, op.path);
   if (io.signal?.aborted) throw new CancelledError();
-  await applyFileOps(project.dir, ops, { signal: io.signal, mode: "keep" });
+  try {
+    await applyFileOps(project.dir, ops, { signal: io.signal, mode: "keep" });
+  } catch (error) {
+    throw writeFailure(error, `Could not write to ${project.shownDir}`, "Nothing was changed.");
+  }
 }

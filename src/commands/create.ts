@@ -1,13 +1,15 @@
 /**
  * `create-chatkit-server [directory]`: resolve answers -> render in memory -> plan -> flush
- * -> post steps -> summary. The base record that `update` merges against is written with the
- * project (see src/base-record/record.ts).
+ * -> post steps -> summary (text, or one JSON document with --json). The base record that
+ * `update` merges against is written with the project (see src/base-record/record.ts).
  */
 import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { BASE_RECORD_FILE, baseRecordFor, encodeBaseRecord } from "../base-record/record.js";
 import { EXIT, isInteractive, type CliIO } from "../cli-io.js";
+import { readConfigFile, type ConfigFile } from "../config/config-file.js";
 import { CancelledError, UserError } from "../errors.js";
+import { writeFailure } from "../fs-errors.js";
 import { resolveAnswers } from "../options/resolve.js";
 import { optionSchema, type Answers } from "../options/schema.js";
 import { PACKAGE_VERSION } from "../package-info.js";
@@ -17,9 +19,9 @@ import type { ParsedCommandLine } from "../program.js";
 import { readProjectConfig } from "../project-config.js";
 import { DEFAULT_PROJECT_DIR, checkProjectDirInput, checkTargetState, toProjectTarget, type ProjectTarget } from "../project-dir.js";
 import { renderProject, type RenderedFiles } from "../render/render.js";
-import { countActions, formatNextSteps, formatPlan } from "../summary.js";
+import { countActions, formatNextSteps, formatPlan, nextSteps, type CreateSummary } from "../summary.js";
 import { flushWrites } from "../write/flush.js";
-import { planWrites } from "../write/plan.js";
+import { planWrites, type WritePlan } from "../write/plan.js";
 import { loadProjectTemplates } from "./templates.js";
 
 /** The render plus its base record: what create writes. `renderProject` itself stays pure. */
@@ -33,36 +35,48 @@ export function withBaseRecord(files: RenderedFiles, answers: Answers, target: P
   return new Map([...files, [BASE_RECORD_FILE, encodeBaseRecord(record)]]);
 }
 
+async function chooseDirectory(cli: ParsedCommandLine, config: ConfigFile | undefined, io: CliIO, interactive: boolean): Promise<string> {
+  const given = cli.directory ?? config?.directory;
+  if (given !== undefined) return given;
+  if (!interactive) {
+    throw new UserError(
+      "Missing project directory: pass it as the first argument, e.g. `create-chatkit-server my-bot` (or set \"directory\" in the --config file).",
+    );
+  }
+  const answer = await io.prompt({
+    kind: "input",
+    message: "Project directory:",
+    default: DEFAULT_PROJECT_DIR,
+    validate: (raw) => checkProjectDirInput(String(raw)),
+  });
+  return String(answer);
+}
+
 export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: ChalkInstance): Promise<number> {
-  const out = (text: string) => io.stdout.write(text);
-  const interactive = isInteractive(io, cli.run.yes);
+  const json = cli.run.json;
+  // With --json, stdout carries the JSON document only; the text report is left out.
+  const out = json ? () => {} : (text: string) => void io.stdout.write(text);
+  const notes: string[] = [];
+  const note = (text: string, style: (text: string) => string = (t) => t) => {
+    notes.push(text);
+    out(`${style(text)}\n`);
+  };
+  const interactive = isInteractive(io, cli.run.yes || json);
   const cancelPoint = () => {
     if (io.signal?.aborted) throw new CancelledError();
   };
 
-  let directory = cli.directory;
-  if (directory === undefined) {
-    if (!interactive) {
-      throw new UserError("Missing project directory: pass it as the first argument, e.g. `create-chatkit-server my-bot`.");
-    }
-    directory = String(
-      await io.prompt({
-        kind: "input",
-        message: "Project directory:",
-        default: DEFAULT_PROJECT_DIR,
-        validate: (raw) => checkProjectDirInput(String(raw)),
-      }),
-    );
-  }
-  const target = toProjectTarget(directory, io.cwd);
-  const state = await checkTargetState(target, cli.run.force);
+  const config = cli.run.config === undefined ? undefined : await readConfigFile(cli.run.config, io.cwd, optionSchema);
+  const target = toProjectTarget(await chooseDirectory(cli, config, io, interactive), io.cwd);
+  const state = await checkTargetState(target, cli.run.force, io.cwd);
   // Re-generating over a project we made before: its recorded answers stand in for prompts.
   const recorded = state === "non-empty" ? await readProjectConfig(target.dir) : undefined;
-  if (recorded) out(chalk.dim("Using the answers recorded in .chatkit-server.json (flags override them).\n"));
+  if (recorded) note("Using the answers recorded in .chatkit-server.json (flags and --config override them).", chalk.dim);
 
   const answers = await resolveAnswers({
     schema: optionSchema,
     flags: cli.optionFlags,
+    config,
     stored: recorded?.answers,
     interactive,
     prompt: io.prompt,
@@ -82,30 +96,53 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
     generatorVersion: PACKAGE_VERSION,
   });
   const plan = await planWrites(withBaseRecord(files, answers, target), target.dir);
+  const cdPath = relative(io.cwd, target.dir) || ".";
+  const summary = (fields: Pick<CreateSummary, "git" | "install" | "nextSteps" | "exitCode">): CreateSummary => ({
+    command: "create",
+    directory: target.dir,
+    dryRun: cli.run.dryRun,
+    generatorVersion: PACKAGE_VERSION,
+    project: { name: target.projectName, distributionName: target.distributionName },
+    answers,
+    files: plan.writes.map((w) => ({ path: w.path, action: w.action })),
+    git: fields.git,
+    install: fields.install,
+    notes,
+    nextSteps: fields.nextSteps,
+    exitCode: fields.exitCode,
+  });
+  const finish = (fields: Pick<CreateSummary, "git" | "install" | "nextSteps" | "exitCode">): number => {
+    if (json) io.stdout.write(`${JSON.stringify(summary(fields), null, 2)}\n`);
+    return fields.exitCode;
+  };
 
   out(`${cli.run.dryRun ? "Would create" : "Creating"} a ChatKit server in ${chalk.bold(target.dir)}\n`);
   if (target.distributionName !== target.projectName) {
-    out(`Python project name: ${chalk.bold(target.distributionName)} (normalised from "${target.projectName}")\n`);
+    note(`Python project name: ${target.distributionName} (normalised from "${target.projectName}")`);
   }
   out(`\n${formatPlan(plan, chalk)}\n`);
   if (cli.run.dryRun) {
     out(`Dry run: nothing was written (${countActions(plan)} when run for real).\n`);
-    return EXIT.ok;
+    return finish({ git: "not run", install: "not run", nextSteps: [], exitCode: EXIT.ok });
   }
   cancelPoint();
-  await flushWrites(plan, { signal: io.signal });
+  await flushPlan(plan, target, io.signal);
   out(`${chalk.green("Done:")} ${countActions(plan)}.\n`);
 
+  let git: CreateSummary["git"] = "not run";
   if (cli.run.git && state !== "non-empty") {
-    const git = await initGitRepository(target.dir, io.runCommand);
-    if (git.status === "committed") out("Initialised a git repository with an initial commit.\n");
-    else if (git.status === "skipped") out(chalk.dim(`Skipped git init: ${git.reason}.\n`));
-    else io.stderr.write(`${chalk.yellow("Warning:")} ${git.warning}\n`);
+    const outcome = await initGitRepository(target.dir, io.runCommand);
+    git = outcome.status;
+    if (outcome.status === "committed") out("Initialised a git repository with an initial commit.\n");
+    else if (outcome.status === "skipped") note(`Skipped git init: ${outcome.reason}.`, chalk.dim);
+    else {
+      notes.push(outcome.warning);
+      io.stderr.write(`${chalk.yellow("Warning:")} ${outcome.warning}\n`);
+    }
   }
   cancelPoint();
 
   const steps = installSteps(await detectInstallTool(target.dir, io.runCommand), io.platform);
-  let installed = false;
   if (install) {
     out(`Installing dependencies (${steps.map((s) => s.display).join(" && ")})...\n`);
     const result = await installDependencies(target.dir, steps, io.runCommand, (text) => io.stderr.write(text));
@@ -113,13 +150,22 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
     if (!result.ok) {
       io.stderr.write(
         `\nInstalling dependencies failed at \`${result.failedStep.display}\`. The project is complete; ` +
-          `install by hand with:\n  cd ${relative(io.cwd, target.dir) || "."}\n${steps.map((s) => `  ${s.display}\n`).join("")}`,
+          `install by hand with:\n  cd ${cdPath}\n${steps.map((s) => `  ${s.display}\n`).join("")}`,
       );
-      return EXIT.failure;
+      const manual = nextSteps({ cdPath, installSteps: steps, platform: io.platform }).map((s) => s.command);
+      return finish({ git, install: "failed", nextSteps: manual, exitCode: EXIT.failure });
     }
-    installed = true;
   }
 
-  out(`\n${formatNextSteps({ cdPath: relative(io.cwd, target.dir) || ".", installSteps: installed ? undefined : steps, platform: io.platform }, chalk)}`);
-  return EXIT.ok;
+  const next = { cdPath, installSteps: install ? undefined : steps, platform: io.platform };
+  out(`\n${formatNextSteps(next, chalk)}`);
+  return finish({ git, install: install ? "installed" : "not run", nextSteps: nextSteps(next).map((s) => s.command), exitCode: EXIT.ok });
+}
+
+async function flushPlan(plan: WritePlan, target: ProjectTarget, signal: AbortSignal | undefined): Promise<void> {
+  try {
+    await flushWrites(plan, { signal });
+  } catch (error) {
+    throw writeFailure(error, `Could not write the project to ${target.dir}`, "Nothing was written; choose another directory or fix the cause and run again.");
+  }
 }

@@ -24,8 +24,8 @@ import { applyOps } from "./apply-ops.js";
 
 /** --reset-base: record the render of the current settings as the base; touch nothing else. */
 export async function resetBase(cli: UpdateCommandLine, project: OpenedProject, io: CliIO, chalk: ChalkInstance): Promise<number> {
-  if (Object.values(cli.optionFlags).some((v) => v !== undefined)) {
-    throw new UserError("--reset-base records the current settings as they are: run it without setting flags, then change settings with a second update.");
+  if (Object.values(cli.optionFlags).some((v) => v !== undefined) || cli.update.config !== undefined) {
+    throw new UserError("--reset-base records the current settings as they are: run it without setting flags or --config, then change settings with a second update.");
   }
   const answers = await resolveAnswers({ schema: optionSchema, flags: {}, stored: project.config.answers, interactive: false, prompt: io.prompt });
   // The names recorded at generation when the old record still has them, else the folder's.

@@ -5,6 +5,8 @@
  */
 import type { ChalkInstance } from "chalk";
 import { EXIT, isInteractive, type CliIO } from "../cli-io.js";
+import { readConfigFile } from "../config/config-file.js";
+import { optionSchema } from "../options/schema.js";
 import { CancelledError, UserError } from "../errors.js";
 import { asText } from "../bytes.js";
 import { MARKER, OURS_LABEL, hasConflictMarkers } from "../merge/conflict-markers.js";
@@ -47,12 +49,15 @@ function refuseUnresolvedConflicts(changes: readonly FileChange[]): void {
 }
 
 export async function updateProject(cli: UpdateCommandLine, io: CliIO, chalk: ChalkInstance): Promise<number> {
+  // Read first: a bad config file is reported before anything else is looked at.
+  const config = cli.update.config === undefined ? undefined : await readConfigFile(cli.update.config, io.cwd, optionSchema);
   const project = await openProject(cli.directory, io.cwd);
   if (cli.update.resetBase) return resetBase(cli, project, io, chalk);
   const base = await openBaseRecord(project);
   const answers = await resolveUpdateAnswers({
     recorded: project.config.answers,
     flags: cli.optionFlags,
+    config,
     // --json output is for programs: never prompt into it.
     interactive: isInteractive(io, cli.update.yes || cli.update.json),
     prompt: io.prompt,

@@ -136,6 +136,7 @@ export function choiceSetOption<const Id extends string, const V extends string>
   return {
     ...rest,
     type: "string",
+    list: true,
     default: "none",
     parse(raw) {
       const picked = new Set(raw.split(",").map((part) => part.trim()).filter((part) => part !== "" && part !== "none"));

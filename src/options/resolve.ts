@@ -1,16 +1,24 @@
 /**
  * Answer resolution: one function, one precedence, one validation path.
  *
- *   flag > stored answer (.chatkit-server.json) > prompt (interactive only) > default
+ *   flag > config file (--config) > stored answer (.chatkit-server.json) > prompt (interactive only) > default
  *
- * Every source goes through the same checks: raw text (flags, typed answers) is parsed by
- * the option's `parse`, then every value is type-checked and run through its `validate`,
- * so a value is judged the same way whether it was typed, passed as a flag or read from a file.
+ * Every source goes through the same checks: raw text (flags, typed answers, text in a config
+ * file) is parsed by the option's `parse`, then every value is type-checked and run through its
+ * `validate`, so a value is judged the same way whether it was typed, passed as a flag or read
+ * from a file. Recorded answers are typed JSON written by this tool: they are not parsed as text.
  */
 import { UserError } from "../errors.js";
 import type { PromptFn, PromptQuestion } from "./question.js";
 import type { AnswerMap, AnswerValue, AnswersOf, OptionSpec, ParseResult } from "./types.js";
 import { showValue } from "./option-kinds.js";
+
+/** Values by option id from a file, and how an error names where each one is. */
+export interface AnswerSource {
+  values: Readonly<Record<string, unknown>>;
+  /** e.g. `bot.yaml:3:1: "historyLimit"`, put before the option's own error message. */
+  label(id: string): string;
+}
 
 export interface ResolveInput<S extends readonly OptionSpec[]> {
   schema: S;
@@ -18,6 +26,8 @@ export interface ResolveInput<S extends readonly OptionSpec[]> {
   flags: Readonly<Record<string, string | boolean | undefined>>;
   /** Previously recorded answers by option id (already read from disk). */
   stored?: Readonly<Record<string, unknown>>;
+  /** Answers from a --config file, by option id; values as read (text is parsed like a flag). */
+  config?: AnswerSource;
   interactive: boolean;
   prompt: PromptFn;
 }
@@ -44,10 +54,19 @@ function hasType(spec: OptionSpec, value: unknown): value is AnswerValue {
   }
 }
 
+/** What a value of the wrong type is, for messages: `the number 3.1`, `a list`, `null`. */
+function describeType(value: unknown): string {
+  if (value === null || typeof value === "boolean") return String(value);
+  if (typeof value === "number") return `the number ${value}`;
+  if (typeof value === "string") return `the text ${showValue(value)}`;
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "a mapping" : showValue(value);
+}
+
 /** Type-checks and validates an already-typed value (stored answers, defaults). */
 export function checkValue(spec: OptionSpec, value: unknown, answers: AnswerMap): ParseResult<AnswerValue> {
   if (!hasType(spec, value)) {
-    return { ok: false, error: `${spec.flag} must be ${TYPE_NAMES[spec.type]} (got ${showValue(value)}).` };
+    return { ok: false, error: `${spec.flag} must be ${TYPE_NAMES[spec.type]} (got ${describeType(value)}).` };
   }
   const error = spec.validate(value, answers);
   return error === undefined ? { ok: true, value } : { ok: false, error };
@@ -87,27 +106,31 @@ export async function resolveAnswers<const S extends readonly OptionSpec[]>(
   input: ResolveInput<S>,
 ): Promise<AnswersOf<S>> {
   const answers: Record<string, AnswerValue> = {};
-  const accept = (spec: OptionSpec, value: unknown, where: string): AnswerValue => {
-    // Recorded answers are typed JSON: no text parsing, so "50" is not accepted for a number.
-    const result = where === "" ? acceptValue(spec, value, answers) : checkValue(spec, value, answers);
-    if (!result.ok) throw new UserError(where === "" ? result.error : `${where}: ${result.error}`);
+  const take = (result: ParseResult<AnswerValue>, label?: string): AnswerValue => {
+    if (!result.ok) throw new UserError(label === undefined ? result.error : `${label}: ${result.error}`);
     return result.value;
   };
 
   for (const spec of input.schema) {
     const flag = input.flags[spec.id];
+    const fromConfig = input.config && Object.hasOwn(input.config.values, spec.id) ? input.config.values[spec.id] : undefined;
     const stored = input.stored?.[spec.id];
     const applies = spec.when?.applies(answers) ?? true;
     if (flag !== undefined && !applies) {
       throw new UserError(`${spec.flag} only applies ${spec.when?.description}.`);
     }
     if (flag !== undefined) {
-      answers[spec.id] = accept(spec, flag, "");
+      answers[spec.id] = take(acceptValue(spec, flag, answers));
+    } else if (fromConfig !== undefined) {
+      // Like recorded answers, a value for an option that does not apply is kept, not refused:
+      // the answers block of a .chatkit-server.json can be used as a config file as it is.
+      answers[spec.id] = take(acceptValue(spec, fromConfig, answers), input.config?.label(spec.id));
     } else if (stored !== undefined) {
-      answers[spec.id] = accept(spec, stored, `Recorded answer "${spec.id}" in .chatkit-server.json`);
+      // Recorded answers are typed JSON: no text parsing, so "50" is not accepted for a number.
+      answers[spec.id] = take(checkValue(spec, stored, answers), `Recorded answer "${spec.id}" in .chatkit-server.json`);
     } else if (input.interactive && applies) {
       const raw = await input.prompt(questionFor(spec, answers));
-      answers[spec.id] = accept(spec, raw, "");
+      answers[spec.id] = take(acceptValue(spec, raw, answers));
     } else {
       const fallback = defaultFor(spec, answers);
       if (fallback === undefined) {

@@ -37,6 +37,8 @@ export interface OptionSpec<Id extends string = string, V extends AnswerValue = 
   description: string;
   type: OptionType;
   choices?: readonly Choice[];
+  /** A set of choices recorded as comma-separated text; a config file may give it as a list. */
+  list?: boolean;
   default?: V | ((answers: AnswerMap) => V | undefined);
   /** How `--help` states a computed default (e.g. one per provider). */
   defaultHelp?: string;

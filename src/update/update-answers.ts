@@ -1,9 +1,9 @@
 /**
  * The answers an update renders with. Precedence, as for create (src/options/resolve.ts):
  *
- *   flag > .chatkit-server.json (as the user may have edited it) > prompt > default
+ *   flag > --config file > .chatkit-server.json (as the user may have edited it) > prompt > default
  *
- * Interactive and without setting flags, the user first picks WHICH settings to change (a
+ * Interactive and without setting flags or a config file, the user first picks WHICH settings to change (a
  * checkbox of option ids, through the same injected PromptFn), then is asked only those, each with its current value as the default, plus any
  * option the new answers make relevant (e.g. the database URL after switching to postgres).
  * Options newer than the project (absent from its config) are asked interactively, otherwise
@@ -11,7 +11,7 @@
  */
 import { showValue } from "../options/option-kinds.js";
 import type { PromptFn } from "../options/question.js";
-import { questionFor, resolveAnswers } from "../options/resolve.js";
+import { questionFor, resolveAnswers, type AnswerSource } from "../options/resolve.js";
 import { optionSchema, type Answers } from "../options/schema.js";
 import type { AnswerValue } from "../options/types.js";
 
@@ -20,6 +20,8 @@ export interface UpdateAnswersInput {
   recorded: Readonly<Record<string, AnswerValue>>;
   /** Raw schema flag values by option id; undefined = not given. */
   flags: Readonly<Record<string, string | boolean | undefined>>;
+  /** Settings from --config; they count as set by flags. */
+  config?: AnswerSource;
   interactive: boolean;
   prompt: PromptFn;
 }
@@ -34,7 +36,7 @@ const shortValue = (value: AnswerValue | undefined) => {
 
 export async function resolveUpdateAnswers(input: UpdateAnswersInput): Promise<Answers> {
   const flags: Record<string, string | boolean | undefined> = { ...input.flags };
-  const anyFlag = Object.values(flags).some((v) => v !== undefined);
+  const anyFlag = Object.values(flags).some((v) => v !== undefined) || Object.keys(input.config?.values ?? {}).length > 0;
   if (input.interactive && !anyFlag) {
     // Only what applies now: an option another answer makes relevant is asked when that changes.
     const choices = optionSchema
@@ -58,5 +60,12 @@ export async function resolveUpdateAnswers(input: UpdateAnswersInput): Promise<A
       if (parsed.ok) current[spec.id] = parsed.value;
     }
   }
-  return resolveAnswers({ schema: optionSchema, flags, stored: input.recorded, interactive: input.interactive, prompt: input.prompt });
+  return resolveAnswers({
+    schema: optionSchema,
+    flags,
+    config: input.config,
+    stored: input.recorded,
+    interactive: input.interactive,
+    prompt: input.prompt,
+  });
 }

@@ -17,10 +17,12 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CancelledError } from "../errors.js";
 import { toBytes, type WritePlan } from "./plan.js";
+import { makeDirs } from "./make-dirs.js";
 import { applyFileOps } from "./transaction.js";
 
 const FILE_MODE = 0o644;
-const tempName = (name: string) => `.${name}.tmp-${randomBytes(4).toString("hex")}`;
+// At most 32 characters of the name: a name near the file system's limit still gets a temp dir.
+const tempName = (name: string) => `.${[...name].slice(0, 32).join("")}.tmp-${randomBytes(4).toString("hex")}`;
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
@@ -28,21 +30,24 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 
 async function flushIntoNewDir(plan: WritePlan, signal: AbortSignal | undefined): Promise<void> {
   const parent = dirname(plan.targetDir);
-  const createdParent = await mkdir(parent, { recursive: true }); // first folder made, if any
+  const createdParent = await makeDirs(parent); // first folder made, if any
   const temp = join(parent, tempName(basename(plan.targetDir)));
   try {
     await mkdir(temp);
     for (const write of plan.writes) {
       throwIfCancelled(signal);
       const path = join(temp, write.path);
-      await mkdir(dirname(path), { recursive: true });
+      await makeDirs(dirname(path));
       await writeFile(path, write.contents, { mode: FILE_MODE });
     }
     throwIfCancelled(signal);
     await rename(temp, plan.targetDir);
   } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    if (createdParent !== undefined) await rm(createdParent, { recursive: true, force: true });
+    const left: string[] = [];
+    await rm(temp, { recursive: true, force: true }).catch(() => left.push(temp));
+    if (createdParent !== undefined) await rm(createdParent, { recursive: true, force: true }).catch(() => left.push(createdParent));
+    // Only an error that is the original one may be reported as "nothing was written".
+    if (left.length > 0) throw new Error(`${(error as Error).message}; and these could not be removed: ${left.join(", ")}`, { cause: error });
     throw error;
   }
 }

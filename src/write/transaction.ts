@@ -18,6 +18,7 @@ import { randomBytes } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { CancelledError } from "../errors.js";
+import { makeDirs } from "./make-dirs.js";
 
 export interface FileOp {
   /** Relative path with "/" separators. */
@@ -36,7 +37,8 @@ export interface FsOps {
 }
 
 export const nodeFs: FsOps = {
-  mkdir: (path, options) => fsp.mkdir(path, options),
+  // Not fsp.mkdir(path, { recursive: true }): it spins forever under /proc (see make-dirs.ts).
+  mkdir: (path) => makeDirs(path),
   writeFile: (path, data, options) => fsp.writeFile(path, data, options),
   rename: (from, to) => fsp.rename(from, to),
   rm: (path, options) => fsp.rm(path, options),

@@ -64,7 +64,7 @@ describe("create-chatkit-server binary", () => {
     expect(result.stdout).toMatch(/--model <model>[\s\S]*default:\s+"gpt-5.4-mini"\s+\(openai\)/);
     expect(result.stdout).toMatch(/--temperature <0-2>[\s\S]*default: unset/);
     for (const flag of ["--force", "--no-install", "--no-git", "--yes", "--dry-run"]) expect(result.stdout).toContain(flag);
-    expect(result.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*invalid usage or input\n\s+130 .*cancelled/);
+    expect(result.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*\n\s+2 .*invalid usage or input.*\n\s+3 .*conflicts.*\n\s+130 .*cancelled/);
   });
 
   it("--yes with stdin closed generates promptly, without loading the prompt library", async () => {

@@ -143,7 +143,7 @@ describe("validation errors name the flag and what is accepted", () => {
     const error = await resolveFlags({}, { historyLimit: "50" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toBe(
-      'Recorded answer "historyLimit" in .chatkit-server.json: --history-limit must be a whole number (got "50").',
+      'Recorded answer "historyLimit" in .chatkit-server.json: --history-limit must be a whole number (got the text "50").',
     );
   });
 });

@@ -16,7 +16,8 @@ describe("subcommands", () => {
       optionFlags: { store: "memory", model: undefined },
       update: { yes: false, dryRun: true, json: true, resetBase: false },
     });
-    expect(parse(["update", "bot", "-y", "--reset-base"]).cli).toMatchObject({ directory: "bot", update: { yes: true, resetBase: true } });
+    expect(parse(["update", "bot", "-y", "--reset-base"]).cli).toMatchObject({ directory: "bot", update: { yes: true, resetBase: true, config: undefined } });
+    expect(parse(["update", "--config", "s.yml"]).cli).toMatchObject({ update: { config: "s.yml" } });
   });
 
   it("check takes a directory and --json only", () => {

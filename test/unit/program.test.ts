@@ -29,13 +29,15 @@ describe("flags derived from the schema", () => {
   });
 
   it("reads the run flags with their defaults", () => {
-    expect(parse([]).run).toEqual({ force: false, install: undefined, git: true, yes: false, dryRun: false });
-    expect(parse(["-y", "--no-git", "--install", "--force", "--dry-run"]).run).toEqual({
+    expect(parse([]).run).toEqual({ force: false, install: undefined, git: true, yes: false, dryRun: false, json: false, config: undefined });
+    expect(parse(["-y", "--no-git", "--install", "--force", "--dry-run", "--json", "--config", "a.yaml"]).run).toEqual({
       force: true,
       install: true,
       git: false,
       yes: true,
       dryRun: true,
+      json: true,
+      config: "a.yaml",
     });
     expect(parse(["--no-install"]).run.install).toBe(false);
   });

@@ -50,7 +50,7 @@ describe("project config", () => {
     ["wrong config version", { configVersion: 2 }, '"configVersion" must be 1 (got 2)'],
     ["answers not an object", { answers: [] }, '"answers" must be an object'],
     ["unknown answer", { answers: { colour: "red" } }, 'unknown option "answers.colour"'],
-    ["wrong type", { answers: { historyLimit: "50" } }, '"answers.historyLimit": --history-limit must be a whole number (got "50")'],
+    ["wrong type", { answers: { historyLimit: "50" } }, '"answers.historyLimit": --history-limit must be a whole number (got the text "50")'],
     ["invalid value", { answers: { store: "mysql" } }, '"answers.store": --store must be one of: sqlite, memory, postgres (got "mysql")'],
     ["out of range", { answers: { historyLimit: 0 } }, '"answers.historyLimit": --history-limit must be a whole number from 1 to 1000 (got "0")'],
   ])("rejects %s, naming the key path", (_name, patch, message) => {

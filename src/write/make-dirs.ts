@@ -1,0 +1,48 @@
+/**
+ * `mkdir -p` that cannot spin. Node's `mkdir(path, { recursive: true })` loops forever, at
+ * full CPU, when mkdir fails with ENOENT although the parent exists: any path under /proc,
+ * or below a dangling symbolic link (see nodejs/node's recursive mkdir, and the same bug
+ * fixed in bun's make_path_with). A generator that a CI job points at such a path must fail,
+ * not hang: this walks up to the first existing folder, then creates each missing one once.
+ */
+import { mkdir, stat } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+
+const codeOf = (error: unknown) => (error as NodeJS.ErrnoException).code;
+
+function notADirectory(path: string): Error {
+  return Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path}'`), { code: "ENOTDIR", path });
+}
+
+/** Creates `path` and its missing parents; returns the first folder created, like mkdir -p. */
+export async function makeDirs(path: string): Promise<string | undefined> {
+  const missing: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    try {
+      if (!(await stat(dir)).isDirectory()) throw notADirectory(dir);
+      break;
+    } catch (error) {
+      if (codeOf(error) !== "ENOENT") throw error;
+    }
+    if (dirname(dir) === dir) break; // a missing root: mkdir below reports it
+    missing.push(dir);
+  }
+  missing.reverse();
+  for (const dir of missing) {
+    try {
+      await mkdir(dir);
+    } catch (error) {
+      if (codeOf(error) !== "EEXIST") throw error;
+      // Made by someone else meanwhile is fine. A dangling link says EEXIST to mkdir and
+      // ENOENT to stat: reported as ENOENT for that path, never retried.
+      const isDirectory = await stat(dir).then(
+        (info) => info.isDirectory(),
+        (statError: unknown) => {
+          throw statError;
+        },
+      );
+      if (!isDirectory) throw notADirectory(dir);
+    }
+  }
+  return missing[0];
+}
