@@ -10,7 +10,8 @@ export const PYTHON_RUNTIME_DEPENDENCIES = {
   // The same range with the LiteLLM extra, for --provider litellm.
   "openai-agents[litellm]": ">=0.22,<0.25",
   fastapi: ">=0.115,<1",
-  "uvicorn[standard]": ">=0.30,<1",
+  // 0.31.1: what openai-agents 0.22's mcp dependency needs at the least.
+  "uvicorn[standard]": ">=0.31.1,<1",
   "pydantic-settings": ">=2.6,<3",
   aiosqlite: ">=0.20,<1",
   asyncpg: ">=0.30,<0.33",

@@ -8,6 +8,8 @@ export default class SummaryReporter implements Reporter {
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     for (const testModule of testModules) {
+      // A file whose setup (beforeAll) failed has failed even if no test in it ran.
+      if (testModule.state() === "failed" && !hasFailedTest(testModule)) counts.failed += 1;
       for (const test of testModule.children.allTests()) {
         const state = test.result().state;
         if (state === "passed" || state === "failed") counts[state] += 1;
@@ -16,4 +18,9 @@ export default class SummaryReporter implements Reporter {
     }
     process.stdout.write(`\nTests: ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
   }
+}
+
+function hasFailedTest(testModule: TestModule): boolean {
+  for (const test of testModule.children.allTests()) if (test.result().state === "failed") return true;
+  return false;
 }

@@ -1,16 +1,30 @@
 """What the model sees: the recent history window, in order, the new message once."""
 
+from datetime import datetime
 from typing import Any
 
+from agents.models.chatcmpl_converter import Converter
+from chatkit.types import (
+    AssistantMessageContent,
+    AssistantMessageItem,
+    InferenceOptions,
+    UserMessageItem,
+    UserMessageTextContent,
+)
+
+from app.server import HistoryConverter
 from tests.conftest import StartChat
 from tests.support import replies, thread_id_of
 
 
 def transcript(model_input: Any) -> list[tuple[str, str]]:
-    return [
-        (message["role"], "".join(part["text"] for part in message["content"]))
-        for message in model_input
-    ]
+    return [(message["role"], text_of(message["content"])) for message in model_input]
+
+
+def text_of(content: str | list[dict[str, Any]]) -> str:
+    if isinstance(content, str):
+        return content
+    return "".join(part["text"] for part in content)
 
 
 def test_first_turn_sends_the_user_message_once(start_chat: StartChat) -> None:
@@ -40,4 +54,32 @@ def test_model_sees_the_most_recent_items_in_order(start_chat: StartChat) -> Non
         ("user", "second"),
         ("assistant", "two"),
         ("user", "third"),
+    ]
+
+
+async def test_history_converts_for_chat_completions_models() -> None:
+    # Chat Completions based models (OpenAI-compatible endpoints, LiteLLM) only take
+    # assistant turns as text; the stock `output_text` parts make them fail on turn 2.
+    history = [
+        UserMessageItem(
+            id="msg_1",
+            thread_id="thr_1",
+            created_at=datetime.now(),
+            content=[UserMessageTextContent(text="Hi")],
+            inference_options=InferenceOptions(),
+        ),
+        AssistantMessageItem(
+            id="msg_2",
+            thread_id="thr_1",
+            created_at=datetime.now(),
+            content=[AssistantMessageContent(text="Hello!")],
+        ),
+    ]
+
+    model_input = await HistoryConverter().to_agent_input(history)
+
+    messages = Converter.items_to_messages(model_input)
+    assert [(m["role"], text_of(m["content"])) for m in messages] == [
+        ("user", "Hi"),
+        ("assistant", "Hello!"),
     ]

@@ -86,7 +86,7 @@ describe("renderProject", () => {
         "openai-agents>=0.22,<0.25",
         "openai-chatkit>=1.6.5,<1.7",
         "pydantic-settings>=2.6,<3",
-        "uvicorn[standard]>=0.30,<1",
+        "uvicorn[standard]>=0.31.1,<1",
         "--",
         "httpx",
         "pytest",
