@@ -23,11 +23,15 @@ export interface RunFlags {
 /** Raw values of schema options by option id; undefined when not given. */
 export type OptionFlags = Record<string, string | boolean | undefined>;
 
+/** Files named by options' file flags (e.g. --instructions-file), by option id. */
+export type OptionFiles = Record<string, string>;
+
 /** `create-chatkit-server [directory]`: generate a project. */
 export interface ParsedCommandLine {
   command: "create";
   directory: string | undefined;
   optionFlags: OptionFlags;
+  optionFiles: OptionFiles;
   run: RunFlags;
 }
 
@@ -43,6 +47,7 @@ export interface UpdateFlags {
 /** `create-chatkit-server update [directory]`. */
 export interface UpdateCommandLine {
   command: "update";
+  optionFiles: OptionFiles;
   directory: string | undefined;
   optionFlags: OptionFlags;
   update: UpdateFlags;
@@ -159,9 +164,23 @@ function addSchemaOptions(command: Command, schema: readonly OptionSpec[]): [str
       const option = new Option(`${spec.flag} ${spec.valueName}`, helpTextFor(spec));
       command.addOption(option);
       added.push([spec.id, option]);
+      if (spec.fileFlag !== undefined) {
+        command.addOption(new Option(`${spec.fileFlag} <path>`, `read ${spec.flag} from a file (UTF-8, as is)`));
+      }
     }
   }
   return added;
+}
+
+function readOptionFiles(command: Command, schema: readonly OptionSpec[]): OptionFiles {
+  const opts = command.opts<Record<string, unknown>>();
+  const files: OptionFiles = {};
+  for (const spec of schema) {
+    if (spec.fileFlag === undefined) continue;
+    const path = opts[new Option(`${spec.fileFlag} <path>`).attributeName()];
+    if (typeof path === "string") files[spec.id] = path;
+  }
+  return files;
 }
 
 function readOptionFlags(command: Command, options: readonly [string, Option][]): OptionFlags {
@@ -242,6 +261,7 @@ export function buildProgram(
         command: "update",
         directory: update.args[0],
         optionFlags: readOptionFlags(update, updateOptions),
+        optionFiles: readOptionFiles(update, schema),
         update: {
           yes: opts.yes === true,
           dryRun: opts.dryRun === true,
@@ -257,6 +277,7 @@ export function buildProgram(
       command: "create",
       directory: program.args[0],
       optionFlags: readOptionFlags(program, schemaOptions),
+      optionFiles: readOptionFiles(program, schema),
       run: {
         force: opts.force === true,
         install: opts.install as boolean | undefined,

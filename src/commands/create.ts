@@ -8,6 +8,7 @@ import type { ChalkInstance } from "chalk";
 import { BASE_RECORD_FILE, baseRecordFor, encodeBaseRecord } from "../base-record/record.js";
 import { EXIT, isInteractive, type CliIO } from "../cli-io.js";
 import { readConfigFile, type ConfigFile } from "../config/config-file.js";
+import { withOptionFiles } from "../options/option-files.js";
 import { CancelledError, UserError } from "../errors.js";
 import { writeFailure } from "../fs-errors.js";
 import { resolveAnswers } from "../options/resolve.js";
@@ -75,7 +76,7 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
 
   const answers = await resolveAnswers({
     schema: optionSchema,
-    flags: cli.optionFlags,
+    flags: await withOptionFiles(cli.optionFlags, cli.optionFiles, optionSchema, io.cwd),
     config,
     stored: recorded?.answers,
     interactive,

@@ -6,6 +6,7 @@
 import type { ChalkInstance } from "chalk";
 import { EXIT, isInteractive, type CliIO } from "../cli-io.js";
 import { readConfigFile } from "../config/config-file.js";
+import { withOptionFiles } from "../options/option-files.js";
 import { optionSchema } from "../options/schema.js";
 import { CancelledError, UserError } from "../errors.js";
 import { asText } from "../bytes.js";
@@ -56,7 +57,7 @@ export async function updateProject(cli: UpdateCommandLine, io: CliIO, chalk: Ch
   const base = await openBaseRecord(project);
   const answers = await resolveUpdateAnswers({
     recorded: project.config.answers,
-    flags: cli.optionFlags,
+    flags: await withOptionFiles(cli.optionFlags, cli.optionFiles, optionSchema, io.cwd),
     config,
     // --json output is for programs: never prompt into it.
     interactive: isInteractive(io, cli.update.yes || cli.update.json),

@@ -48,6 +48,7 @@ export function stringOption<const Id extends string>(
     default: string | ((answers: AnswerMap) => string);
     defaultHelp?: string;
     rules: StringRules;
+    fileFlag?: string;
     /** A further check of a value that passed `rules`; returns the error message. */
     check?: (value: string) => string | undefined;
   },

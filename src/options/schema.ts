@@ -138,6 +138,7 @@ export const optionSchema = [
   stringOption({
     id: "instructions",
     flag: "--instructions",
+    fileFlag: "--instructions-file",
     valueName: "<text>",
     description: "System instructions for the agent (line breaks allowed).",
     default: "You are a helpful assistant. Answer concisely.",

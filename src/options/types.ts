@@ -31,6 +31,8 @@ export interface OptionSpec<Id extends string = string, V extends AnswerValue = 
   id: Id;
   /** Long flag, e.g. "--store". */
   flag: string;
+  /** A second flag that reads the value from a file, e.g. "--instructions-file". */
+  fileFlag?: string;
   /** Placeholder shown in help, e.g. "<name>"; boolean options have none. */
   valueName: string;
   /** Help text (one sentence). Choices and default are appended by the help builder. */
