@@ -143,9 +143,8 @@ export const optionSchema = [
     description: "System instructions for the agent (line breaks allowed).",
     default: "You are a helpful assistant. Answer concisely.",
     rules: { maxLength: 20000 },
-    // A one-line input keeps the interactive flow quick; longer instructions can be passed
-    // with the flag or edited in the generated project.
-    prompt: { kind: "input", message: "Agent instructions:" },
+    // Instructions run to several lines: they are written in the user's $EDITOR.
+    prompt: { kind: "editor", message: "Agent instructions (opens your editor):" },
   }),
   numberOption({
     id: "temperature",
