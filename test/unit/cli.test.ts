@@ -1,51 +1,16 @@
 // The built binary, run as a child process exactly as a user would (dist/ is built by global-setup).
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { optionSchema } from "../../src/options/schema.js";
+import { runBin } from "./support/run-bin.js";
 
-const BIN = fileURLToPath(new URL("../../bin/create-chatkit-server.js", import.meta.url));
-const FIXTURE_TEMPLATES = fileURLToPath(new URL("./fixtures/templates/", import.meta.url));
-const FORBID_INQUIRER = fileURLToPath(new URL("./fixtures/forbid-inquirer.mjs", import.meta.url));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-/** Runs the binary with stdin closed at once (no terminal), in `cwd`. */
-function runCli(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
-  const started = Date.now();
-  const child = spawn(process.execPath, ["--import", FORBID_INQUIRER, BIN, ...args], {
-    cwd: options.cwd,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? options.cwd,
-      NO_COLOR: "1",
-      CREATE_CHATKIT_SERVER_TEMPLATES: FIXTURE_TEMPLATES,
-      ...options.env,
-    },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  child.stdin.end();
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  return new Promise((resolve) =>
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    }),
-  );
-}
+/** Runs the binary with stdin closed at once (no terminal), in `cwd`, on the fixture templates. */
+const runCli = (args: string[], options: { cwd: string; env?: Record<string, string> }) => runBin(args, options);
 
 let cwd: string;
 beforeEach(async () => {

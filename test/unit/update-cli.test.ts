@@ -1,7 +1,6 @@
 // update and check through the built binary (dist/ is built by global-setup), on the real
 // templates/: exit codes, --dry-run, --json, and seeded random runs on disk that must match
 // the in-memory prediction byte for byte.
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -14,37 +13,13 @@ import { loadTemplates } from "../../src/render/templates.js";
 import { makeClash } from "./support/clash.js";
 import { InMemoryGenerator } from "./support/in-memory-project.js";
 import { chance, flagsFor, prng, randomAnswers, randomEdits } from "./support/random-project.js";
+import { runBin } from "./support/run-bin.js";
 
-const BIN = fileURLToPath(new URL("../../bin/create-chatkit-server.js", import.meta.url));
-const FORBID_INQUIRER = fileURLToPath(new URL("./fixtures/forbid-inquirer.mjs", import.meta.url));
 const TEMPLATES_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the binary with stdin closed (no terminal) and without loading the prompt library. */
-function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
-  const child = spawn(process.execPath, ["--import", FORBID_INQUIRER, BIN, ...args], {
-    cwd,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? cwd, NO_COLOR: "1", ...env },
-    stdio: ["pipe", "pipe", "pipe"],
-  });
-  child.stdin.end();
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
-  return new Promise((resolve) =>
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    }),
-  );
-}
+/** Runs the binary with stdin closed (no terminal), on the real templates unless `env` says otherwise. */
+const runCli = (args: string[], cwd: string, env: Record<string, string> = {}) =>
+  runBin(args, { cwd, env: { CREATE_CHATKIT_SERVER_TEMPLATES: TEMPLATES_DIR, ...env } });
 
 async function readTree(dir: string, prefix = ""): Promise<Map<string, Uint8Array>> {
   const files = new Map<string, Uint8Array>();
