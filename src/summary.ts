@@ -35,6 +35,10 @@ export interface NextStepsInput {
   /** Install commands still to run, or undefined when dependencies were installed. */
   installSteps: readonly InstallStep[] | undefined;
   platform: NodeJS.Platform;
+  /** The variable the project reads its model API key from. */
+  apiKeyEnv: string;
+  /** The project's tests need a PostgreSQL server (TEST_DATABASE_URL). */
+  testsNeedDatabase: boolean;
 }
 
 /** The commands to run next, with an optional comment for the text output. */
@@ -44,9 +48,13 @@ export function nextSteps(input: NextStepsInput): { command: string; note?: stri
   if (input.cdPath !== ".") steps.push({ command: `cd ${shellQuote(input.cdPath)}` });
   for (const step of input.installSteps ?? []) steps.push({ command: step.display });
   steps.push({ command: windows ? ".venv\\Scripts\\activate" : "source .venv/bin/activate" });
-  steps.push({ command: `${windows ? "copy" : "cp"} .env.example .env`, note: "then fill in your API key" });
+  steps.push({ command: `${windows ? "copy" : "cp"} .env.example .env`, note: `then set ${input.apiKeyEnv} in .env` });
   steps.push({ command: "uvicorn app.main:app --reload" });
-  steps.push({ command: "pytest" });
+  steps.push(
+    input.testsNeedDatabase
+      ? { command: "pytest", note: "with TEST_DATABASE_URL set to a PostgreSQL server" }
+      : { command: "pytest" },
+  );
   return steps;
 }
 

@@ -98,6 +98,7 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
   });
   const plan = await planWrites(withBaseRecord(files, answers, target), target.dir);
   const cdPath = relative(io.cwd, target.dir) || ".";
+  const projectHints = { apiKeyEnv: answers.apiKeyEnv, testsNeedDatabase: answers.store === "postgres" };
   const summary = (fields: Pick<CreateSummary, "git" | "install" | "nextSteps" | "exitCode">): CreateSummary => ({
     command: "create",
     directory: target.dir,
@@ -153,12 +154,12 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
         `\nInstalling dependencies failed at \`${result.failedStep.display}\`. The project is complete; ` +
           `install by hand with:\n  cd ${cdPath}\n${steps.map((s) => `  ${s.display}\n`).join("")}`,
       );
-      const manual = nextSteps({ cdPath, installSteps: steps, platform: io.platform }).map((s) => s.command);
+      const manual = nextSteps({ ...projectHints, cdPath, installSteps: steps, platform: io.platform }).map((s) => s.command);
       return finish({ git, install: "failed", nextSteps: manual, exitCode: EXIT.failure });
     }
   }
 
-  const next = { cdPath, installSteps: install ? undefined : steps, platform: io.platform };
+  const next = { ...projectHints, cdPath, installSteps: install ? undefined : steps, platform: io.platform };
   out(`\n${formatNextSteps(next, chalk)}`);
   return finish({ git, install: install ? "installed" : "not run", nextSteps: nextSteps(next).map((s) => s.command), exitCode: EXIT.ok });
 }
