@@ -20,7 +20,7 @@ import {
 
 const USAGE = `Usage: npm run bench -- [options]
 
-  --quick              fewer runs and turns (about 3 minutes instead of about 10-15)
+  --quick              fewer runs and turns (3-4 minutes instead of about 10 on 2 idle cores)
   --only <sections>    generator, server, or both (default: generator,server)
   --stores <list>      stores to serve (default: memory,sqlite,postgres)
   --runs <n>           measured runs per generator command (default 15; --quick 10)
