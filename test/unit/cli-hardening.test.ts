@@ -159,6 +159,17 @@ describe("create --json", () => {
     for (const file of summary.files) expect(existsSync(join(cwd, "My Bot!", file.path)), file.path).toBe(true);
   });
 
+  it("next steps name the project's API key variable, and the database its postgres tests need", async () => {
+    const args = ["--no-git", "--no-install", "--provider", "litellm", "--model", "gemini/gemini-2.5-flash", "--api-key-env", "GEMINI_API_KEY"];
+    const postgres = await cli(["pg", ...args, "--store", "postgres"]);
+    expect(postgres.code).toBe(0);
+    expect(postgres.stdout).toMatch(/cp \.env\.example \.env +# then set GEMINI_API_KEY in \.env\n/);
+    expect(postgres.stdout).toMatch(/pytest +# with TEST_DATABASE_URL set to a PostgreSQL server\n/);
+    const sqlite = await cli(["lite", ...args]);
+    expect(sqlite.code).toBe(0);
+    expect(sqlite.stdout).toMatch(/\n  pytest\n/);
+  });
+
   it("--dry-run --json plans without writing", async () => {
     const result = await cli(["bot", "--json", "--dry-run"]);
     expect(result.code).toBe(0);
