@@ -5,8 +5,11 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from agents.testing import ModelCall, ModelStep, ScriptedModel, assistant_message
+from chatkit.types import ThreadItem
 from fastapi.testclient import TestClient
 from httpx import Response
+
+from app.context import RequestContext
 
 # The one id Chat Completions based models give every output item.
 PLACEHOLDER_ID = "__fake_id__"
@@ -112,6 +115,15 @@ class ChatKitClient:
     def items(self, thread_id: str) -> list[dict[str, Any]]:
         page = self.call("items.list", thread_id=thread_id, order="asc", limit=100)
         return page["data"]
+
+    def stored_items(self, thread_id: str, context: RequestContext) -> list[ThreadItem]:
+        """Every item the app's store holds for the thread, hidden ones too."""
+        assert self.http.portal is not None, "start the TestClient first"
+        store = self.http.app.state.chatkit_server.store  # type: ignore[attr-defined]
+        page = self.http.portal.call(
+            store.load_thread_items, thread_id, None, 1000, "asc", context
+        )
+        return page.data
 
 
 def parse_sse(body: str) -> list[Event]:

@@ -13,13 +13,18 @@ from agents import (
 from agents.testing import ScriptedModel, assistant_message, function_call
 from chatkit.types import (
     AssistantMessageItem,
+    HiddenContextItem,
+    ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
+    UserMessageItem,
 )
 
 from app.agent import build_agent
+from app.context import RequestContext
 from app.item_ids import ItemIdRemapper
+from app.tool_calls import ToolCallRecord
 from tests.conftest import StartChat
 from tests.support import (
     PLACEHOLDER_ID,
@@ -73,36 +78,93 @@ def test_a_message_streamed_in_many_deltas_is_one_item(start_chat: StartChat) ->
     assert [item_text(item) for item in items] == ["Tell me something", text]
 
 
-def test_a_tool_call_between_two_messages(start_chat: StartChat) -> None:
+def test_three_turns_store_every_message_and_tool_call_once(
+    start_chat: StartChat, client_context: RequestContext
+) -> None:
     @function_tool
     def lookup(topic: str) -> str:
         """Look a topic up."""
         return f"notes on {topic}"
 
+    def tool_turn(call_id: str, topic: str) -> list[Any]:
+        return [
+            assistant_message("Looking it up.", item_id=PLACEHOLDER_ID),
+            function_call(
+                "lookup", {"topic": topic}, call_id=call_id, item_id=PLACEHOLDER_ID
+            ),
+        ]
+
+    long_answer = "An answer that arrives in many small pieces."
     model = ScriptedModel(
         [
-            [
-                assistant_message("Looking it up.", item_id=PLACEHOLDER_ID),
-                function_call(
-                    "lookup", {"topic": "ids"}, call_id="call_1", item_id=PLACEHOLDER_ID
-                ),
-            ],
+            tool_turn("call_1", "ids"),
             [assistant_message("Found it.", item_id=PLACEHOLDER_ID)],
+            streamed_in_pieces(long_answer, 8),
+            tool_turn("call_2", "more"),
+            [assistant_message("Found more.", item_id=PLACEHOLDER_ID)],
         ]
     )
-    agent = build_agent(model).clone(tools=[lookup])
-    chat = start_chat(agent)
+    chat = start_chat(build_agent(model).clone(tools=[lookup]))
 
-    events = chat.create_thread("Find notes")
-
-    assert len(assistant_events(events)) == 2
-    items = chat.items(thread_id_of(events))
-    assert [item_text(item) for item in items] == [
-        "Find notes",
-        "Looking it up.",
-        "Found it.",
+    first_turn = chat.create_thread("Find notes")
+    thread_id = thread_id_of(first_turn)
+    turns = [
+        first_turn,
+        chat.add_message(thread_id, "Tell me more"),
+        chat.add_message(thread_id, "And more notes?"),
     ]
-    assert len({item["id"] for item in items}) == 3
+
+    for events, messages in zip(turns, (2, 1, 2), strict=True):
+        streamed = assistant_events(events)
+        assert len(streamed) == messages
+        assert PLACEHOLDER_ID not in streamed
+        for event_types in streamed.values():
+            assert event_types[0] == "thread.item.added"
+            assert event_types[-1] == "thread.item.done"
+    # The tool calls are stored in their place, hidden from the client.
+    stored = chat.stored_items(thread_id, client_context)
+    assert [describe(item) for item in stored] == [
+        "user: Find notes",
+        "assistant: Looking it up.",
+        "tool call: lookup -> notes on ids",
+        "assistant: Found it.",
+        "user: Tell me more",
+        f"assistant: {long_answer}",
+        "user: And more notes?",
+        "assistant: Looking it up.",
+        "tool call: lookup -> notes on more",
+        "assistant: Found more.",
+    ]
+    assert len({item.id for item in stored}) == len(stored)
+    visible = [item for item in stored if item.type != "hidden_context_item"]
+    assert [item["id"] for item in chat.items(thread_id)] == [
+        item.id for item in visible
+    ]
+    # Turn 3's model saw turn 1's call and what it returned.
+    turn_3_input = model.calls[3].input
+    assert isinstance(turn_3_input, list)
+    assert [entry for entry in turn_3_input if entry.get("call_id")] == [
+        {
+            "type": "function_call",
+            "call_id": "call_1",
+            "name": "lookup",
+            "arguments": '{"topic":"ids"}',
+        },
+        {"type": "function_call_output", "call_id": "call_1", "output": "notes on ids"},
+    ]
+
+
+def describe(item: ThreadItem) -> str:
+    match item:
+        case UserMessageItem():
+            return "user: " + "".join(part.text for part in item.content)
+        case AssistantMessageItem():
+            return "assistant: " + "".join(part.text for part in item.content)
+        case HiddenContextItem():
+            record = ToolCallRecord.of(item)
+            assert record is not None, item.content
+            return f"tool call: {record.name} -> {record.output}"
+    raise AssertionError(f"unexpected item {item!r}")
 
 
 def test_a_guardrail_removes_every_message_of_the_turn(start_chat: StartChat) -> None:

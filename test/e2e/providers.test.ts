@@ -129,7 +129,8 @@ const CHAT_COMPLETIONS: WireFormat = {
   script: chatScript,
   window: (request) =>
     (request.body.messages as Array<Record<string, unknown>>)
-      .filter((m) => (m.role === "user" || m.role === "assistant") && !m.tool_calls)
+      // An assistant message that only calls tools carries no text: tool traffic, not conversation.
+      .filter((m) => (m.role === "user" || m.role === "assistant") && messageText(m))
       .map((m) => [m.role as Role, messageText(m) ?? ""]),
   toolRoundTrip(request) {
     const messages = request.body.messages as Array<Record<string, any>>;
@@ -368,8 +369,9 @@ async function expectStoredConversation(client: ChatKitClient, conversation: Con
 /**
  * What the server sent the model: one request per model call (turn 2 makes two: the tool call,
  * then its output), each streaming, for the configured model, with the instructions and the key;
- * the tool's output went back in the second request of turn 2; the third turn's window is the
- * stored conversation in order, the newest user message once and last.
+ * the tool's output went back in the second request of turn 2, and again (stored, hidden from the
+ * client) in turn 3; the third turn's window is the stored conversation in order, the newest
+ * user message once and last.
  */
 function expectModelRequests(live: Live, wire: WireFormat, stored: ThreadItem[], expectedKey: string): void {
   const { api } = live;
@@ -397,6 +399,8 @@ function expectModelRequests(live: Live, wire: WireFormat, stored: ThreadItem[],
   expect(roundTrip!.output, "the tool's real output").toMatch(PARIS_TIME);
   const storedReply = stored.filter((item) => item.type === "assistant_message").map(itemText)[2];
   expect(storedReply, "the model's answer to the tool output is what was stored").toBe(`In Paris it is ${roundTrip!.output}.`);
+
+  expect(wire.toolRoundTrip(turn3), "turn 3's history holds turn 2's tool call and its output, from the store").toEqual(roundTrip);
 
   const window = wire.window(turn3);
   // Everything stored before turn 3's reply: the three turns' messages up to the newest user message.
