@@ -168,14 +168,6 @@ def describe(item: ThreadItem) -> str:
 
 
 def test_a_guardrail_removes_every_message_of_the_turn(start_chat: StartChat) -> None:
-    @output_guardrail
-    async def no_secrets(
-        context: RunContextWrapper[Any], agent: Agent[Any], output: Any
-    ) -> GuardrailFunctionOutput:
-        return GuardrailFunctionOutput(
-            output_info=None, tripwire_triggered="secret" in str(output)
-        )
-
     model = replies(["Hello.", "Fine."], ["One moment.", "The secret is 42."])
     chat = start_chat(build_agent(model).clone(output_guardrails=[no_secrets]))
 
@@ -193,6 +185,52 @@ def test_a_guardrail_removes_every_message_of_the_turn(start_chat: StartChat) ->
         "Fine.",
         "Tell me the secret",
     ]
+
+
+def test_a_guardrail_leaves_no_tool_call_of_the_turn_stored(
+    start_chat: StartChat, client_context: RequestContext
+) -> None:
+    @function_tool
+    def vault() -> str:
+        """Open the vault."""
+        return "42"
+
+    model = ScriptedModel(
+        [
+            [assistant_message("Hello.", item_id=PLACEHOLDER_ID)],
+            [
+                assistant_message("One moment.", item_id=PLACEHOLDER_ID),
+                function_call("vault", {}, call_id="call_1", item_id=PLACEHOLDER_ID),
+            ],
+            [assistant_message("The secret is 42.", item_id=PLACEHOLDER_ID)],
+        ]
+    )
+    agent = build_agent(model).clone(output_guardrails=[no_secrets], tools=[vault])
+    chat = start_chat(agent)
+
+    thread_id = thread_id_of(chat.create_thread("Hi"))
+    events = chat.add_message(thread_id, "Tell me the secret")
+
+    # How much of the turn streams before the tripwire depends on timing (the run
+    # may finish first); whatever did is removed, and nothing of it stays stored.
+    removed = {e["item_id"] for e in events if e["type"] == "thread.item.removed"}
+    assert set(assistant_events(events)) <= removed
+    assert [e for e in events if e["type"] == "error"]
+    stored = chat.stored_items(thread_id, client_context)
+    assert [describe(item) for item in stored] == [
+        "user: Hi",
+        "assistant: Hello.",
+        "user: Tell me the secret",
+    ]
+
+
+@output_guardrail
+async def no_secrets(
+    context: RunContextWrapper[Any], agent: Agent[Any], output: Any
+) -> GuardrailFunctionOutput:
+    return GuardrailFunctionOutput(
+        output_info=None, tripwire_triggered="secret" in str(output)
+    )
 
 
 def message(item_id: str, text: str) -> AssistantMessageItem:
