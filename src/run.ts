@@ -10,9 +10,6 @@
 import { Chalk } from "chalk";
 import { CommanderError } from "commander";
 import { EXIT, colorLevel, type CliIO } from "./cli-io.js";
-import { checkProject } from "./commands/check.js";
-import { createProject } from "./commands/create.js";
-import { updateProject } from "./commands/update.js";
 import { CancelledError, FailureError, UserError, isPromptCancellation } from "./errors.js";
 import { buildProgram, type CommandLine } from "./program.js";
 
@@ -58,9 +55,10 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
     const cli = read();
     command = cli.command;
     json = cli.command === "create" ? cli.run.json : cli.command === "update" ? cli.update.json : cli.json;
-    if (cli.command === "update") return await updateProject(cli, io, chalk);
-    if (cli.command === "check") return await checkProject(cli, io, chalk);
-    return await createProject(cli, io, chalk);
+    // Each command loads its own modules: `create` never pays for the merge and diff libraries.
+    if (cli.command === "update") return await (await import("./commands/update.js")).updateProject(cli, io, chalk);
+    if (cli.command === "check") return await (await import("./commands/check.js")).checkProject(cli, io, chalk);
+    return await (await import("./commands/create.js")).createProject(cli, io, chalk);
   } catch (error) {
     const { message, exitCode, detail } = describeError(error, io.env);
     // Commander already printed help, the version or its usage error.

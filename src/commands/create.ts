@@ -7,7 +7,8 @@ import { relative } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { BASE_RECORD_FILE, baseRecordFor, encodeBaseRecord } from "../base-record/record.js";
 import { EXIT, isInteractive, type CliIO } from "../cli-io.js";
-import { readConfigFile, type ConfigFile } from "../config/config-file.js";
+import type { ConfigFile } from "../config/config-file.js";
+import { readConfigOption } from "../config/read-config.js";
 import { withOptionFiles } from "../options/option-files.js";
 import { CancelledError, UserError } from "../errors.js";
 import { writeFailure } from "../fs-errors.js";
@@ -15,7 +16,7 @@ import { resolveAnswers } from "../options/resolve.js";
 import { optionSchema, type Answers } from "../options/schema.js";
 import { PACKAGE_VERSION } from "../package-info.js";
 import { initGitRepository } from "../post/git.js";
-import { detectInstallTool, installDependencies, installSteps } from "../post/install.js";
+import { detectInstallTool, installDependencies, installSteps, installToolOnPath } from "../post/install.js";
 import type { ParsedCommandLine } from "../program.js";
 import { readProjectConfig } from "../project-config.js";
 import { DEFAULT_PROJECT_DIR, checkProjectDirInput, checkTargetState, toProjectTarget, type ProjectTarget } from "../project-dir.js";
@@ -67,7 +68,7 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
     if (io.signal?.aborted) throw new CancelledError();
   };
 
-  const config = cli.run.config === undefined ? undefined : await readConfigFile(cli.run.config, io.cwd, optionSchema);
+  const config = await readConfigOption(cli.run.config, io.cwd);
   const target = toProjectTarget(await chooseDirectory(cli, config, io, interactive), io.cwd);
   const state = await checkTargetState(target, cli.run.force, io.cwd);
   // Re-generating over a project we made before: its recorded answers stand in for prompts.
@@ -144,7 +145,8 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
   }
   cancelPoint();
 
-  const steps = installSteps(await detectInstallTool(target.dir, io.runCommand), io.platform);
+  const tool = install ? await detectInstallTool(target.dir, io.runCommand) : installToolOnPath(io.env, io.platform);
+  const steps = installSteps(tool, io.platform);
   if (install) {
     out(`Installing dependencies (${steps.map((s) => s.display).join(" && ")})...\n`);
     const result = await installDependencies(target.dir, steps, io.runCommand, (text) => io.stderr.write(text));
@@ -171,3 +173,4 @@ async function flushPlan(plan: WritePlan, target: ProjectTarget, signal: AbortSi
     throw writeFailure(error, `Could not write the project to ${target.dir}`, "Nothing was written; choose another directory or fix the cause and run again.");
   }
 }
+

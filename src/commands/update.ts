@@ -5,7 +5,7 @@
  */
 import type { ChalkInstance } from "chalk";
 import { EXIT, isInteractive, type CliIO } from "../cli-io.js";
-import { readConfigFile } from "../config/config-file.js";
+import { readConfigOption } from "../config/read-config.js";
 import { withOptionFiles } from "../options/option-files.js";
 import { optionSchema } from "../options/schema.js";
 import { CancelledError, UserError } from "../errors.js";
@@ -51,7 +51,7 @@ function refuseUnresolvedConflicts(changes: readonly FileChange[]): void {
 
 export async function updateProject(cli: UpdateCommandLine, io: CliIO, chalk: ChalkInstance): Promise<number> {
   // Read first: a bad config file is reported before anything else is looked at.
-  const config = cli.update.config === undefined ? undefined : await readConfigFile(cli.update.config, io.cwd, optionSchema);
+  const config = await readConfigOption(cli.update.config, io.cwd);
   const project = await openProject(cli.directory, io.cwd);
   if (cli.update.resetBase) return resetBase(cli, project, io, chalk);
   const base = await openBaseRecord(project);
@@ -114,3 +114,4 @@ export async function updateProject(cli: UpdateCommandLine, io: CliIO, chalk: Ch
   if (conflicted.length > 0) out(`\n${conflictAdvice(conflicted)}`);
   return exitCode;
 }
+

@@ -2,6 +2,8 @@
  * `--install`: a virtualenv in .venv with the project installed editable, with its dev extras.
  * Uses uv when it is on PATH, else the standard venv module and pip.
  */
+import { accessSync, constants, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import type { RunCommand } from "./run-command.js";
 
 export interface InstallStep {
@@ -13,8 +15,32 @@ export interface InstallStep {
 
 export type InstallTool = "uv" | "pip";
 
+/** Before installing: uv when it runs (`uv --version`). */
 export async function detectInstallTool(dir: string, run: RunCommand): Promise<InstallTool> {
   return (await run("uv", ["--version"], { cwd: dir })).ok ? "uv" : "pip";
+}
+
+/** For the steps printed instead of installing: uv when it is on PATH, found without starting a process. */
+export function installToolOnPath(env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): InstallTool {
+  return isOnPath("uv", env, platform) ? "uv" : "pip";
+}
+
+export function isOnPath(command: string, env: Readonly<Record<string, string | undefined>>, platform: NodeJS.Platform): boolean {
+  const windows = platform === "win32";
+  const dirs = (env.PATH ?? env.Path ?? "").split(windows ? ";" : delimiter).filter((dir) => dir !== "");
+  const names = windows ? (env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").map((ext) => command + ext) : [command];
+  return dirs.some((dir) =>
+    names.some((name) => {
+      const path = join(dir, name);
+      try {
+        // Windows has no execute bit: an existing file with a PATHEXT extension runs.
+        accessSync(path, windows ? constants.F_OK : constants.X_OK);
+        return statSync(path).isFile();
+      } catch {
+        return false;
+      }
+    }),
+  );
 }
 
 export function installSteps(tool: InstallTool, platform: NodeJS.Platform = process.platform): InstallStep[] {

@@ -1,77 +1,34 @@
 /**
- * Template loading: the only place that reads templates/ from disk. Every `.hbs` file and
- * every partial is compiled once, into a private Handlebars environment with our helpers.
+ * Template loading: the only place that reads templates/ from disk.
+ *
+ * The build precompiles every Handlebars template (scripts/precompile-templates.mjs) into
+ * dist/render/precompiled-templates.js, with a hash of the templates/ tree it was made
+ * from. When the tree on disk still has that hash, the templates come from there and only
+ * the Handlebars runtime loads: parsing and compiling them is most of a run's CPU time
+ * otherwise. Any other tree (edited templates, CREATE_CHATKIT_SERVER_TEMPLATES, tests run
+ * from src/) is compiled as it is.
  */
+import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import Handlebars from "handlebars";
-import type { TemplateContext } from "./context.js";
-import { templateHelpers } from "./helpers.js";
-import { PARTIALS_DIR, isTemplatePath, partialNameFor } from "./paths.js";
+import type Handlebars from "handlebars";
+import { buildTemplateSet, type TemplateFiles, type TemplateSet } from "./template-set.js";
 
-export type TemplateEntry =
-  | { kind: "handlebars"; render: (context: TemplateContext) => string }
-  | { kind: "static"; bytes: Uint8Array };
-
-export interface TemplateSet {
-  /** By source path relative to templates/, with "/" separators; partials excluded. */
-  entries: ReadonlyMap<string, TemplateEntry>;
-}
-
-// noEscape: we generate code, not HTML. strict: a misspelt context key is an error, not "".
-const COMPILE_OPTIONS = { noEscape: true, strict: true } as const;
+export type { TemplateEntry, TemplateSet } from "./template-set.js";
 
 /** Tool caches and editor droppings that may sit in a working copy of templates/. */
 const IGNORED_NAMES = new Set(["__pycache__", ".ruff_cache", ".pytest_cache", ".mypy_cache", ".venv", ".DS_Store"]);
 const isIgnored = (name: string) => IGNORED_NAMES.has(name) || name.endsWith(".pyc");
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-const asText = (path: string, content: string | Uint8Array): string => {
-  if (typeof content === "string") return content;
-  try {
-    return utf8.decode(content);
-  } catch {
-    throw new Error(`Template ${path} is not valid UTF-8.`);
-  }
-};
+type TemplateSpec = Parameters<typeof Handlebars.template>[0];
 
-/** Builds a TemplateSet from in-memory files (path -> content). Pure; used by loadTemplates and tests. */
-export function createTemplateSet(files: Readonly<Record<string, string | Uint8Array>>): TemplateSet {
-  const env = Handlebars.create();
-  env.registerHelper(templateHelpers);
-  const compile = (path: string, content: string | Uint8Array) => {
-    const source = asText(path, content);
-    try {
-      env.parse(source); // surface syntax errors now, with the path, instead of at first render
-    } catch (error) {
-      throw new Error(`Template ${path} has a syntax error: ${(error as Error).message}`);
-    }
-    return env.compile<TemplateContext>(source, COMPILE_OPTIONS);
-  };
-
-  const entries = new Map<string, TemplateEntry>();
-  for (const path of Object.keys(files).sort()) {
-    const content = files[path] as string | Uint8Array;
-    if (path.startsWith(PARTIALS_DIR)) {
-      env.registerPartial(partialNameFor(path), compile(path, content));
-    } else if (isTemplatePath(path)) {
-      const template = compile(path, content);
-      entries.set(path, {
-        kind: "handlebars",
-        render: (context) => {
-          try {
-            return template(context);
-          } catch (error) {
-            throw new Error(`Rendering template ${path} failed: ${(error as Error).message}`);
-          }
-        },
-      });
-    } else {
-      entries.set(path, { kind: "static", bytes: typeof content === "string" ? new TextEncoder().encode(content) : content });
-    }
-  }
-  return { entries };
+/** What the build writes: the tree's hash and each template's precompiled spec, by path. */
+interface PrecompiledTemplates {
+  treeHash: string;
+  specs: Readonly<Record<string, TemplateSpec>>;
 }
+
+export const PRECOMPILED_MODULE = "precompiled-templates.js";
 
 async function readTree(root: string, prefix = ""): Promise<Record<string, Uint8Array>> {
   const files: Record<string, Uint8Array> = {};
@@ -86,14 +43,52 @@ async function readTree(root: string, prefix = ""): Promise<Record<string, Uint8
   return files;
 }
 
-/** Reads and compiles every template under `dir`. */
-export async function loadTemplates(dir: string): Promise<TemplateSet> {
-  let files: Record<string, Uint8Array>;
+/** Reads every file of a templates directory, by path relative to it. */
+export async function readTemplateFiles(dir: string): Promise<Record<string, Uint8Array>> {
   try {
-    files = await readTree(dir);
+    return await readTree(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`Templates directory not found: ${dir}`);
     throw error;
   }
+}
+
+/** A hash of every path and its bytes: equal hashes, equal trees. */
+export function templateTreeHash(files: TemplateFiles): string {
+  const hash = createHash("sha256");
+  for (const path of Object.keys(files).sort()) {
+    const content = files[path] as string | Uint8Array;
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    hash.update(`${path}\0${bytes.length}\0`).update(bytes);
+  }
+  return hash.digest("hex");
+}
+
+/** The build's precompiled templates, or undefined when there are none (running from src/). */
+async function importPrecompiled(): Promise<PrecompiledTemplates | undefined> {
+  try {
+    const module = (await import(new URL(PRECOMPILED_MODULE, import.meta.url).href)) as Partial<PrecompiledTemplates>;
+    if (typeof module.treeHash !== "string" || typeof module.specs !== "object" || module.specs === null) return undefined;
+    return module as PrecompiledTemplates;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
+    throw error;
+  }
+}
+
+/** Reads every template under `dir`: precompiled ones when the build's match it, else compiled now. */
+export async function loadTemplates(dir: string): Promise<TemplateSet> {
+  const files = await readTemplateFiles(dir);
+  const precompiled = await importPrecompiled();
+  if (precompiled !== undefined && precompiled.treeHash === templateTreeHash(files)) {
+    const runtime = (await import("handlebars/runtime.js")).default as unknown as typeof Handlebars;
+    const env = runtime.create();
+    return buildTemplateSet(files, env, (path) => {
+      const spec = precompiled.specs[path];
+      if (spec === undefined) throw new Error(`Template ${path} is missing from ${PRECOMPILED_MODULE}.`);
+      return env.template(spec);
+    });
+  }
+  const { createTemplateSet } = await import("./compile-templates.js");
   return createTemplateSet(files);
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { pythonString, templateHelpers, tomlString } from "../../src/render/helpers.js";
-import { createTemplateSet } from "../../src/render/templates.js";
+import { createTemplateSet } from "../../src/render/compile-templates.js";
 import type { TemplateContext } from "../../src/render/context.js";
 
 const NASTY = [

@@ -6,7 +6,8 @@ import type { Answers } from "../../src/options/schema.js";
 import { PROJECT_CONFIG_FILE, parseProjectConfig } from "../../src/project-config.js";
 import { DOTFILE_RENAMES, outputPathFor, partialNameFor } from "../../src/render/paths.js";
 import { renderProject } from "../../src/render/render.js";
-import { createTemplateSet, loadTemplates } from "../../src/render/templates.js";
+import { createTemplateSet } from "../../src/render/compile-templates.js";
+import { loadTemplates } from "../../src/render/templates.js";
 import { answersWith } from "./answers.js";
 
 const ANSWERS: Answers = await answersWith({ agentName: "Bot", instructions: "Be nice." });

@@ -1,12 +1,13 @@
 // In-process runs of the CLI with injected prompt, commands and captured output.
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PromptFn, PromptQuestion } from "../../src/options/question.js";
 import type { CommandResult, RunCommand } from "../../src/post/run-command.js";
+import { isOnPath } from "../../src/post/install.js";
 import { colorLevel, isInteractive, run, type CliIO } from "../../src/run.js";
 
 const FIXTURE_TEMPLATES = fileURLToPath(new URL("./fixtures/templates/", import.meta.url));
@@ -109,9 +110,20 @@ describe("post steps", () => {
   it("does not install by default without a terminal, and shows the install commands instead", async () => {
     const h = harness();
     expect(await run(["bot", "--no-git"], h.io)).toBe(0);
-    expect(h.commands).toEqual(["uv --version"]); // only detection
+    expect(h.commands).toEqual([]); // uv is looked for on PATH (none here), not run
     expect(h.stdout()).toContain("  python3 -m venv .venv\n  .venv/bin/pip install -e '.[dev]'\n");
     expect(h.stdout()).toContain("uvicorn app.main:app --reload\n  pytest\n");
+  });
+
+  it("shows uv's commands when uv is on PATH, without running it", async () => {
+    const bin = join(cwd, "bin");
+    await mkdir(join(bin, "not-a-file", "uv"), { recursive: true });
+    await writeFile(join(bin, "uv"), "#!/bin/sh\n", { mode: 0o755 });
+    const h = harness();
+    const io = { ...h.io, env: { ...h.io.env, PATH: [join(bin, "not-a-file"), bin].join(delimiter) } };
+    expect(await run(["bot", "--no-git"], io)).toBe(0);
+    expect(h.commands).toEqual([]);
+    expect(h.stdout()).toContain("  uv venv\n  uv pip install -e '.[dev]'\n");
   });
 
   it("git problems are warnings, not failures", async () => {
@@ -143,5 +155,26 @@ describe("terminal detection", () => {
     expect(colorLevel({ env: {}, stdoutIsTTY: false }, truecolor)).toBe(0);
     expect(colorLevel({ env: {}, stdoutIsTTY: true }, truecolor)).toBe(3);
     expect(colorLevel({ env: {}, stdoutIsTTY: true }, false)).toBe(0);
+  });
+});
+
+describe("isOnPath", () => {
+  it("finds an executable file in a PATH folder, and nothing else", async () => {
+    const bin = join(cwd, "bin");
+    await mkdir(join(bin, "folder"), { recursive: true });
+    await writeFile(join(bin, "tool"), "#!/bin/sh\n", { mode: 0o755 });
+    await writeFile(join(bin, "plain"), "text\n", { mode: 0o644 });
+    const env = { PATH: ["", join(cwd, "missing"), bin].join(delimiter) };
+    expect(isOnPath("tool", env, "linux")).toBe(true);
+    expect(isOnPath("folder", env, "linux")).toBe(false);
+    expect(isOnPath("missing", env, "linux")).toBe(false);
+    expect(isOnPath("tool", {}, "linux")).toBe(false);
+    if (process.getuid?.() !== 0) expect(isOnPath("plain", env, "linux")).toBe(false); // root may execute anything
+  });
+
+  it("on Windows, tries each PATHEXT extension", async () => {
+    await writeFile(join(cwd, "uv.EXE"), "");
+    expect(isOnPath("uv", { Path: `C:\\nowhere;${cwd}`, PATHEXT: ".COM;.EXE" }, "win32")).toBe(true);
+    expect(isOnPath("uv", { Path: cwd, PATHEXT: ".COM" }, "win32")).toBe(false);
   });
 });
