@@ -1,12 +1,13 @@
-// Build step after tsc: precompiles templates/ into dist/render/precompiled-templates.js,
-// which dist/render/templates.js uses while templates/ still hashes the same (see there).
+// Build step after tsc: precompiles templates/ into dist/precompiled-templates.js, which
+// the CLI uses while templates/ still hashes the same (see src/render/templates.ts).
 import { writeFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { precompileTemplates } from "../dist/render/compile-templates.js";
-import { PRECOMPILED_MODULE, readTemplateFiles, templateTreeHash } from "../dist/render/templates.js";
+import { precompiledTemplatesUrl } from "../dist/package-info.js";
+import { readTemplateFiles, templateTreeHash } from "../dist/render/templates.js";
 
 const templatesDir = fileURLToPath(new URL("../templates/", import.meta.url));
-const target = new URL(`../dist/render/${PRECOMPILED_MODULE}`, import.meta.url);
+const target = precompiledTemplatesUrl();
 
 const files = await readTemplateFiles(templatesDir);
 const specs = precompileTemplates(files);
@@ -17,4 +18,4 @@ await writeFile(
     `export const treeHash = ${JSON.stringify(templateTreeHash(files))};\n` +
     `export const specs = {\n${entries}};\n`,
 );
-console.log(`precompiled ${specs.size} templates into dist/render/${PRECOMPILED_MODULE}`);
+console.log(`precompiled ${specs.size} templates into ${fileURLToPath(target)}`);

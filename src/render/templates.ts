@@ -2,11 +2,11 @@
  * Template loading: the only place that reads templates/ from disk.
  *
  * The build precompiles every Handlebars template (scripts/precompile-templates.mjs) into
- * dist/render/precompiled-templates.js, with a hash of the templates/ tree it was made
- * from. When the tree on disk still has that hash, the templates come from there and only
- * the Handlebars runtime loads: parsing and compiling them is most of a run's CPU time
- * otherwise. Any other tree (edited templates, CREATE_CHATKIT_SERVER_TEMPLATES, tests run
- * from src/) is compiled as it is.
+ * dist/precompiled-templates.js, with a hash of the templates/ tree it was made from. When
+ * the tree on disk still has that hash, the templates come from there and only the
+ * Handlebars runtime loads: parsing and compiling them is most of a run's CPU time
+ * otherwise. Any other tree (edited templates, CREATE_CHATKIT_SERVER_TEMPLATES), or no
+ * precompiled module (tests run from src/), and the templates are compiled as they are.
  */
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
@@ -28,19 +28,20 @@ interface PrecompiledTemplates {
   specs: Readonly<Record<string, TemplateSpec>>;
 }
 
-export const PRECOMPILED_MODULE = "precompiled-templates.js";
-
 async function readTree(root: string, prefix = ""): Promise<Record<string, Uint8Array>> {
-  const files: Record<string, Uint8Array> = {};
   const dirents = await readdir(join(root, prefix), { withFileTypes: true });
-  for (const dirent of dirents) {
-    if (isIgnored(dirent.name)) continue;
-    const path = prefix + dirent.name;
-    if (dirent.isDirectory()) Object.assign(files, await readTree(root, `${path}/`));
-    else if (dirent.isFile()) files[path] = await readFile(join(root, path));
-    else throw new Error(`Template ${path} is neither a file nor a directory (symlinks are not supported).`);
-  }
-  return files;
+  // Read side by side: one at a time, the thread pool's round trips add up.
+  const parts = await Promise.all(
+    dirents
+      .filter((dirent) => !isIgnored(dirent.name))
+      .map(async (dirent): Promise<Record<string, Uint8Array>> => {
+        const path = prefix + dirent.name;
+        if (dirent.isDirectory()) return readTree(root, `${path}/`);
+        if (dirent.isFile()) return { [path]: await readFile(join(root, path)) };
+        throw new Error(`Template ${path} is neither a file nor a directory (symlinks are not supported).`);
+      }),
+  );
+  return Object.assign({}, ...parts) as Record<string, Uint8Array>;
 }
 
 /** Reads every file of a templates directory, by path relative to it. */
@@ -65,9 +66,9 @@ export function templateTreeHash(files: TemplateFiles): string {
 }
 
 /** The build's precompiled templates, or undefined when there are none (running from src/). */
-async function importPrecompiled(): Promise<PrecompiledTemplates | undefined> {
+async function importPrecompiled(url: URL): Promise<PrecompiledTemplates | undefined> {
   try {
-    const module = (await import(new URL(PRECOMPILED_MODULE, import.meta.url).href)) as Partial<PrecompiledTemplates>;
+    const module = (await import(url.href)) as Partial<PrecompiledTemplates>;
     if (typeof module.treeHash !== "string" || typeof module.specs !== "object" || module.specs === null) return undefined;
     return module as PrecompiledTemplates;
   } catch (error) {
@@ -76,16 +77,19 @@ async function importPrecompiled(): Promise<PrecompiledTemplates | undefined> {
   }
 }
 
-/** Reads every template under `dir`: precompiled ones when the build's match it, else compiled now. */
-export async function loadTemplates(dir: string): Promise<TemplateSet> {
+/**
+ * Reads every template under `dir`: those of the `precompiled` module when it was built
+ * from these very files, else compiled now.
+ */
+export async function loadTemplates(dir: string, precompiled?: URL): Promise<TemplateSet> {
   const files = await readTemplateFiles(dir);
-  const precompiled = await importPrecompiled();
-  if (precompiled !== undefined && precompiled.treeHash === templateTreeHash(files)) {
+  const built = precompiled === undefined ? undefined : await importPrecompiled(precompiled);
+  if (built !== undefined && built.treeHash === templateTreeHash(files)) {
     const runtime = (await import("handlebars/runtime.js")).default as unknown as typeof Handlebars;
     const env = runtime.create();
     return buildTemplateSet(files, env, (path) => {
-      const spec = precompiled.specs[path];
-      if (spec === undefined) throw new Error(`Template ${path} is missing from ${PRECOMPILED_MODULE}.`);
+      const spec = built.specs[path];
+      if (spec === undefined) throw new Error(`Template ${path} is missing from ${precompiled?.href}.`);
       return env.template(spec);
     });
   }

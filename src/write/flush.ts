@@ -28,18 +28,29 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();
 }
 
+/** Every folder the paths need ("a/b/c.py" -> "a", "a/b"), parents before children. */
+function foldersOf(paths: readonly string[]): string[] {
+  const folders = new Set<string>();
+  for (const path of paths) {
+    for (let slash = path.indexOf("/"); slash > 0; slash = path.indexOf("/", slash + 1)) folders.add(path.slice(0, slash));
+  }
+  return [...folders].sort((a, b) => a.split("/").length - b.split("/").length || (a < b ? -1 : 1));
+}
+
 async function flushIntoNewDir(plan: WritePlan, signal: AbortSignal | undefined): Promise<void> {
   const parent = dirname(plan.targetDir);
   const createdParent = await makeDirs(parent); // first folder made, if any
   const temp = join(parent, tempName(basename(plan.targetDir)));
   try {
     await mkdir(temp);
-    for (const write of plan.writes) {
-      throwIfCancelled(signal);
-      const path = join(temp, write.path);
-      await makeDirs(dirname(path));
-      await writeFile(path, write.contents, { mode: FILE_MODE });
-    }
+    // The temp dir is ours and empty: its folders are made parents first, then every file
+    // is written at once (one at a time, the thread pool's round trips add up).
+    for (const folder of foldersOf(plan.writes.map((w) => w.path))) await mkdir(join(temp, folder));
+    throwIfCancelled(signal);
+    // allSettled: no write may still be running when a failure removes the temp dir.
+    const written = await Promise.allSettled(plan.writes.map((w) => writeFile(join(temp, w.path), w.contents, { mode: FILE_MODE })));
+    const failed = written.find((result) => result.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
     throwIfCancelled(signal);
     await rename(temp, plan.targetDir);
   } catch (error) {

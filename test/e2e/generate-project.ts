@@ -20,7 +20,7 @@ export function variantName(variant: ProjectVariant): string {
 }
 
 const CLI_BIN = path.join(REPO_ROOT, "bin", "create-chatkit-server.js");
-const CLI_DIST = path.join(REPO_ROOT, "dist", "cli.js");
+const CLI_DIST = path.join(REPO_ROOT, "dist", "create-chatkit-server.js");
 
 /** Runs `create-chatkit-server <targetDir> --yes --no-install --no-git --store <store> --auth <auth>`. */
 export async function generateProject(targetDir: string, variant: ProjectVariant): Promise<void> {

@@ -62,7 +62,7 @@ const CLI_BIN = path.join(REPO_ROOT, "bin", "create-chatkit-server.js");
 
 /** Runs `create-chatkit-server <targetDir> --yes --no-install --no-git <flags>`; never throws on its exit code. */
 export async function runCli(targetDir: string, flags: string[]): Promise<RunResult> {
-  if (!existsSync(path.join(REPO_ROOT, "dist", "cli.js"))) throw new Error("dist/ is missing: run 'npm run build' first");
+  if (!existsSync(path.join(REPO_ROOT, "dist", "create-chatkit-server.js"))) throw new Error("dist/ is missing: run 'npm run build' first");
   await mkdir(path.dirname(targetDir), { recursive: true });
   return run(process.execPath, [CLI_BIN, targetDir, "--yes", "--no-install", "--no-git", ...flags], {
     cwd: path.dirname(targetDir),

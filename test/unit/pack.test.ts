@@ -38,9 +38,12 @@ describe("npm pack", () => {
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  it("ships bin, dist and templates only", () => {
+  it("ships bin, the bundled dist and templates only", () => {
     expect(packedFiles).toContain("bin/create-chatkit-server.js");
-    expect(packedFiles).toContain("dist/cli.js");
+    expect(packedFiles).toContain("dist/create-chatkit-server.js");
+    expect(packedFiles).toContain("dist/precompiled-templates.js");
+    // The bundle stands alone: tsc's module tree (dist/render/, ...) stays out.
+    expect(packedFiles.filter((p) => /^dist\/.*\//.test(p))).toEqual([]);
     expect(packedFiles).toContain("templates/_gitignore");
     const outside = packedFiles.filter((p) => !/^(bin|dist|templates)\//.test(p) && !/^(package\.json|README\.md|LICENSE)$/.test(p));
     expect(outside).toEqual([]);

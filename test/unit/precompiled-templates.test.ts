@@ -1,7 +1,7 @@
-// The built CLI renders from templates precompiled at build time (dist/render/precompiled-
-// templates.js); these tests hold it to rendering exactly what compiling templates/ renders,
-// and to compiling instead whenever templates/ has changed since the build. `npm test` builds
-// first; dist/ is imported by path, as the binary does.
+// The built CLI renders from templates precompiled at build time (dist/precompiled-templates.js);
+// these tests hold it to rendering exactly what compiling templates/ renders, and to compiling
+// instead whenever templates/ has changed since the build. `npm test` builds first; the loader
+// is tsc's dist/render/templates.js, the source the bundle is made of.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -17,7 +17,7 @@ import { answersWith } from "./answers.js";
 
 const TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
 const BUILT_TEMPLATES = fileURLToPath(new URL("../../dist/render/templates.js", import.meta.url));
-const PRECOMPILED = fileURLToPath(new URL("../../dist/render/precompiled-templates.js", import.meta.url));
+const PRECOMPILED = new URL("../../dist/precompiled-templates.js", import.meta.url);
 const META = { projectName: "bot", distributionName: "bot", generatorVersion: "0.0.0-test" };
 
 let built: typeof TemplatesModule;
@@ -36,7 +36,7 @@ async function loadInChild(dir: string): Promise<{ compilerLoaded: boolean; read
   const script = `
     import { createRequire } from "node:module";
     const { loadTemplates } = await import(${JSON.stringify(pathToFileURL(BUILT_TEMPLATES).href)});
-    const set = await loadTemplates(${JSON.stringify(dir)});
+    const set = await loadTemplates(${JSON.stringify(dir)}, new URL(${JSON.stringify(PRECOMPILED.href)}));
     const cjs = Object.keys(createRequire(import.meta.url).cache);
     const entry = set.entries.get("README.md.hbs");
     process.stdout.write(JSON.stringify({
@@ -49,12 +49,12 @@ async function loadInChild(dir: string): Promise<{ compilerLoaded: boolean; read
 
 describe("precompiled templates", () => {
   it("were built from the templates/ of this checkout", async () => {
-    const module = (await import(pathToFileURL(PRECOMPILED).href)) as { treeHash: string };
+    const module = (await import(PRECOMPILED.href)) as { treeHash: string };
     expect(module.treeHash).toBe(built.templateTreeHash(await built.readTemplateFiles(TEMPLATES)));
   });
 
   it("render every file exactly as templates compiled from source do", async () => {
-    const precompiled = await built.loadTemplates(TEMPLATES);
+    const precompiled = await built.loadTemplates(TEMPLATES, PRECOMPILED);
     const compiled = createTemplateSet(await built.readTemplateFiles(TEMPLATES));
     const variants = [
       {},
@@ -80,7 +80,7 @@ describe("precompiled templates", () => {
     await writeFile(readme, `${await readFile(readme, "utf8")}\nEdited after the build: {{projectName}}.\n`);
     expect(await loadInChild(edited)).toEqual({ compilerLoaded: true, readme: "template" });
 
-    const files = renderProject(await answersWith(), await built.loadTemplates(edited), META);
+    const files = renderProject(await answersWith(), await built.loadTemplates(edited, PRECOMPILED), META);
     expect(files.get("README.md")).toContain("Edited after the build: bot.");
   });
 });
