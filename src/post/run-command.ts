@@ -1,5 +1,4 @@
 /** Runs an external command (git, uv, python) and collects its output; never throws. */
-import { spawn } from "node:child_process";
 
 export interface CommandResult {
   /** Exited with code 0. */
@@ -16,8 +15,10 @@ export type RunCommand = (
   options: { cwd: string; onOutput?: (text: string) => void },
 ) => Promise<CommandResult>;
 
-export const runCommand: RunCommand = (command, args, options) =>
-  new Promise((resolve) => {
+export const runCommand: RunCommand = async (command, args, options) => {
+  // Loaded on first use: a run with --no-git --no-install starts no process.
+  const { spawn } = await import("node:child_process");
+  return new Promise((resolve) => {
     let output = "";
     const child = spawn(command, args, { cwd: options.cwd, stdio: ["ignore", "pipe", "pipe"] });
     const collect = (chunk: Buffer) => {
@@ -32,6 +33,7 @@ export const runCommand: RunCommand = (command, args, options) =>
     );
     child.on("close", (code) => resolve({ ok: code === 0, missing: false, output }));
   });
+};
 
 /** First non-empty line of a command's output, for one-line warnings. */
 export function firstLine(output: string): string {

@@ -9,7 +9,7 @@
  * precompiled module (tests run from src/), and the templates are compiled as they are.
  */
 import { createHash } from "node:crypto";
-import { readdir, readFile } from "node:fs/promises";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type Handlebars from "handlebars";
 import { buildTemplateSet, type TemplateFiles, type TemplateSet } from "./template-set.js";
@@ -28,26 +28,24 @@ interface PrecompiledTemplates {
   specs: Readonly<Record<string, TemplateSpec>>;
 }
 
-async function readTree(root: string, prefix = ""): Promise<Record<string, Uint8Array>> {
-  const dirents = await readdir(join(root, prefix), { withFileTypes: true });
-  // Read side by side: one at a time, the thread pool's round trips add up.
-  const parts = await Promise.all(
-    dirents
-      .filter((dirent) => !isIgnored(dirent.name))
-      .map(async (dirent): Promise<Record<string, Uint8Array>> => {
-        const path = prefix + dirent.name;
-        if (dirent.isDirectory()) return readTree(root, `${path}/`);
-        if (dirent.isFile()) return { [path]: await readFile(join(root, path)) };
-        throw new Error(`Template ${path} is neither a file nor a directory (symlinks are not supported).`);
-      }),
-  );
-  return Object.assign({}, ...parts) as Record<string, Uint8Array>;
+// Synchronous on purpose: a few dozen small files, read before anything else can run, and
+// fs/promises' first use alone costs more than reading them all.
+function readTree(root: string, prefix = ""): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  for (const dirent of readdirSync(join(root, prefix), { withFileTypes: true })) {
+    if (isIgnored(dirent.name)) continue;
+    const path = prefix + dirent.name;
+    if (dirent.isDirectory()) Object.assign(files, readTree(root, `${path}/`));
+    else if (dirent.isFile()) files[path] = readFileSync(join(root, path));
+    else throw new Error(`Template ${path} is neither a file nor a directory (symlinks are not supported).`);
+  }
+  return files;
 }
 
 /** Reads every file of a templates directory, by path relative to it. */
 export async function readTemplateFiles(dir: string): Promise<Record<string, Uint8Array>> {
   try {
-    return await readTree(dir);
+    return readTree(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`Templates directory not found: ${dir}`);
     throw error;

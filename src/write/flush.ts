@@ -13,7 +13,8 @@
  * Files are written with mode 0644: generated files never carry executable bits.
  */
 import { randomBytes } from "node:crypto";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CancelledError } from "../errors.js";
 import { toBytes, type WritePlan } from "./plan.js";
@@ -43,14 +44,10 @@ async function flushIntoNewDir(plan: WritePlan, signal: AbortSignal | undefined)
   const temp = join(parent, tempName(basename(plan.targetDir)));
   try {
     await mkdir(temp);
-    // The temp dir is ours and empty: its folders are made parents first, then every file
-    // is written at once (one at a time, the thread pool's round trips add up).
-    for (const folder of foldersOf(plan.writes.map((w) => w.path))) await mkdir(join(temp, folder));
-    throwIfCancelled(signal);
-    // allSettled: no write may still be running when a failure removes the temp dir.
-    const written = await Promise.allSettled(plan.writes.map((w) => writeFile(join(temp, w.path), w.contents, { mode: FILE_MODE })));
-    const failed = written.find((result) => result.status === "rejected");
-    if (failed !== undefined) throw failed.reason;
+    // Synchronous on purpose: a few dozen small files into a folder nobody else sees; the
+    // thread pool's round trips would cost more than the writes. Ctrl-C is checked after.
+    for (const folder of foldersOf(plan.writes.map((w) => w.path))) mkdirSync(join(temp, folder));
+    for (const write of plan.writes) writeFileSync(join(temp, write.path), write.contents, { mode: FILE_MODE });
     throwIfCancelled(signal);
     await rename(temp, plan.targetDir);
   } catch (error) {
