@@ -2,15 +2,15 @@
  * Template loading: the only place that reads templates/ from disk.
  *
  * The build precompiles every Handlebars template (scripts/precompile-templates.mjs) into
- * dist/precompiled-templates.js, with a hash of the templates/ tree it was made from. When
- * the tree on disk still has that hash, the templates come from there and only the
+ * dist/precompiled-templates.js, with a fingerprint of the templates/ tree it was made from.
+ * When the tree on disk still has that fingerprint, the templates come from there and only the
  * Handlebars runtime loads: parsing and compiling them is most of a run's CPU time
  * otherwise. Any other tree (edited templates, CREATE_CHATKIT_SERVER_TEMPLATES), or no
  * precompiled module (tests run from src/), and the templates are compiled as they are.
  */
-import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { crc32 } from "node:zlib";
 import type Handlebars from "handlebars";
 import { buildTemplateSet, type TemplateFiles, type TemplateSet } from "./template-set.js";
 
@@ -22,9 +22,9 @@ const isIgnored = (name: string) => IGNORED_NAMES.has(name) || name.endsWith(".p
 
 type TemplateSpec = Parameters<typeof Handlebars.template>[0];
 
-/** What the build writes: the tree's hash and each template's precompiled spec, by path. */
+/** What the build writes: the tree's fingerprint and each template's precompiled spec, by path. */
 interface PrecompiledTemplates {
-  treeHash: string;
+  fingerprint: string;
   specs: Readonly<Record<string, TemplateSpec>>;
 }
 
@@ -52,22 +52,28 @@ export async function readTemplateFiles(dir: string): Promise<Record<string, Uin
   }
 }
 
-/** A hash of every path and its bytes: equal hashes, equal trees. */
-export function templateTreeHash(files: TemplateFiles): string {
-  const hash = createHash("sha256");
-  for (const path of Object.keys(files).sort()) {
-    const content = files[path] as string | Uint8Array;
-    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-    hash.update(`${path}\0${bytes.length}\0`).update(bytes);
-  }
-  return hash.digest("hex");
+/**
+ * A fingerprint of every path and its bytes: CRC-32 of each file with its size, under its
+ * path. It tells a tree edited since the build from the one built (no adversary here), and
+ * zlib is loaded anyway, where node:crypto is not.
+ */
+export function templateFingerprint(files: TemplateFiles): string {
+  const encoder = new TextEncoder();
+  return Object.keys(files)
+    .sort()
+    .map((path) => {
+      const content = files[path] as string | Uint8Array;
+      const bytes = typeof content === "string" ? encoder.encode(content) : content;
+      return `${path}:${bytes.length}:${crc32(bytes).toString(16)}`;
+    })
+    .join("\n");
 }
 
 /** The build's precompiled templates, or undefined when there are none (running from src/). */
 async function importPrecompiled(url: URL): Promise<PrecompiledTemplates | undefined> {
   try {
     const module = (await import(url.href)) as Partial<PrecompiledTemplates>;
-    if (typeof module.treeHash !== "string" || typeof module.specs !== "object" || module.specs === null) return undefined;
+    if (typeof module.fingerprint !== "string" || typeof module.specs !== "object" || module.specs === null) return undefined;
     return module as PrecompiledTemplates;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ERR_MODULE_NOT_FOUND") return undefined;
@@ -82,7 +88,7 @@ async function importPrecompiled(url: URL): Promise<PrecompiledTemplates | undef
 export async function loadTemplates(dir: string, precompiled?: URL): Promise<TemplateSet> {
   const files = await readTemplateFiles(dir);
   const built = precompiled === undefined ? undefined : await importPrecompiled(precompiled);
-  if (built !== undefined && built.treeHash === templateTreeHash(files)) {
+  if (built !== undefined && built.fingerprint === templateFingerprint(files)) {
     const runtime = (await import("handlebars/runtime.js")).default as unknown as typeof Handlebars;
     const env = runtime.create();
     return buildTemplateSet(files, env, (path) => {

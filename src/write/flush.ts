@@ -12,18 +12,18 @@
  *
  * Files are written with mode 0644: generated files never carry executable bits.
  */
-import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CancelledError } from "../errors.js";
 import { toBytes, type WritePlan } from "./plan.js";
 import { makeDirs } from "./make-dirs.js";
+import { randomSuffix } from "./random-suffix.js";
 import { applyFileOps } from "./transaction.js";
 
 const FILE_MODE = 0o644;
 // At most 32 characters of the name: a name near the file system's limit still gets a temp dir.
-const tempName = (name: string) => `.${[...name].slice(0, 32).join("")}.tmp-${randomBytes(4).toString("hex")}`;
+const tempName = (name: string) => `.${[...name].slice(0, 32).join("")}.tmp-${randomSuffix()}`;
 
 function throwIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError();

@@ -14,11 +14,11 @@
  *
  * The file system calls go through `FsOps` so tests can make any one of them fail.
  */
-import { randomBytes } from "node:crypto";
 import * as fsp from "node:fs/promises";
 import { basename, dirname, join, relative } from "node:path";
 import { CancelledError } from "../errors.js";
 import { makeDirs } from "./make-dirs.js";
+import { randomSuffix } from "./random-suffix.js";
 
 export interface FileOp {
   /** Relative path with "/" separators. */
@@ -39,7 +39,8 @@ export interface FsOps {
 export const nodeFs: FsOps = {
   // Not fsp.mkdir(path, { recursive: true }): it spins forever under /proc (see make-dirs.ts).
   mkdir: (path) => makeDirs(path),
-  writeFile: (path, data, options) => fsp.writeFile(path, data, options),
+  // "wx": a staged file is always new; a name already taken fails instead of being written through.
+  writeFile: (path, data, options) => fsp.writeFile(path, data, { ...options, flag: "wx" }),
   rename: (from, to) => fsp.rename(from, to),
   rm: (path, options) => fsp.rm(path, options),
   rmdir: (path) => fsp.rmdir(path),
@@ -59,7 +60,7 @@ export interface ApplyOptions {
 const NEW_FILE_MODE = 0o644;
 
 export const tempPathFor = (target: string, kind: "tmp" | "bak") =>
-  join(dirname(target), `.${basename(target)}.${kind}-${randomBytes(4).toString("hex")}`);
+  join(dirname(target), `.${basename(target)}.${kind}-${randomSuffix()}`);
 
 interface Entry {
   target: string;
@@ -123,9 +124,15 @@ export async function applyFileOps(root: string, ops: readonly FileOp[], options
       const made = await fs.mkdir(dirname(target), { recursive: true });
       if (made !== undefined) createdDirs.push(made);
       const temp = tempPathFor(target, "tmp");
-      entry.temp = temp;
       const fileMode = typeof options.mode === "number" ? options.mode : (mode ?? NEW_FILE_MODE);
-      await fs.writeFile(temp, op.contents, { mode: fileMode });
+      try {
+        await fs.writeFile(temp, op.contents, { mode: fileMode });
+      } catch (error) {
+        // A partly written temp is ours to remove; whatever already had its name is not.
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") entry.temp = temp;
+        throw error;
+      }
+      entry.temp = temp;
     }
     if (options.signal?.aborted) throw new CancelledError();
     for (const entry of entries) {

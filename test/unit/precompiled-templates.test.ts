@@ -49,8 +49,8 @@ async function loadInChild(dir: string): Promise<{ compilerLoaded: boolean; read
 
 describe("precompiled templates", () => {
   it("were built from the templates/ of this checkout", async () => {
-    const module = (await import(PRECOMPILED.href)) as { treeHash: string };
-    expect(module.treeHash).toBe(built.templateTreeHash(await built.readTemplateFiles(TEMPLATES)));
+    const module = (await import(PRECOMPILED.href)) as { fingerprint: string };
+    expect(module.fingerprint).toBe(built.templateFingerprint(await built.readTemplateFiles(TEMPLATES)));
   });
 
   it("render every file exactly as templates compiled from source do", async () => {

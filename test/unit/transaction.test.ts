@@ -1,8 +1,8 @@
 // applyFileOps is all or nothing: a failure at any step leaves the project exactly as it was.
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { CancelledError } from "../../src/errors.js";
 import { applyFileOps, nodeFs, type FileOp, type FsOps } from "../../src/write/transaction.js";
 
@@ -136,5 +136,25 @@ describe("applyFileOps", () => {
     controller.abort();
     await expect(applyFileOps(root, OPS, { signal: controller.signal })).rejects.toThrow(CancelledError);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("staged files", () => {
+  it("are created exclusively: a link already at a staged name fails the run and is never written through", async () => {
+    await seed();
+    const outside = await mkdtemp(join(tmpdir(), "txn-outside-"));
+    try {
+      await writeFile(join(outside, "victim.txt"), "untouched\n");
+      // Math.random decides the staged names; pin it to know the first one in advance.
+      const random = vi.spyOn(Math, "random").mockReturnValue(0.5);
+      await symlink(join(outside, "victim.txt"), join(root, "app", ".main.py.tmp-80000000"));
+      const before = await snapshot();
+      await expect(applyFileOps(root, [{ path: "app/main.py", contents: bytes("main v2\n") }])).rejects.toMatchObject({ code: "EEXIST" });
+      random.mockRestore();
+      expect(await readFile(join(outside, "victim.txt"), "utf8")).toBe("untouched\n");
+      expect(await snapshot()).toEqual(before);
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 });
