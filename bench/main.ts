@@ -26,7 +26,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --runs <n>           measured runs per generator command (default 15; --quick 10)
   --experiment <name>  also serve each store with a proposed change applied, side by
                        side in the same rounds (repeatable; see bench/README.md):
-                       cached-request-adapter, asgi-security-headers, memory-json-copies
+                       asgi-security-headers, memory-json-copies
   --out <dir>          where latest.json and latest.md go (default: bench/results)
   --keep               keep the work directory (projects, databases, server logs)
   -h, --help           this text

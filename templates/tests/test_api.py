@@ -1,5 +1,10 @@
 """A conversation over HTTP in the ChatKit wire format."""
 
+from typing import Any
+
+import chatkit.server
+import pytest
+
 from tests.conftest import StartChat
 from tests.support import (
     PLACEHOLDER_ID,
@@ -139,3 +144,25 @@ def test_failures_do_not_leak_internals(start_chat: StartChat) -> None:
     assert response.status_code == 400
     assert "Traceback" not in response.text
     assert "pydantic" not in response.text.lower()
+
+
+class NoAdapters:
+    """Stands in for pydantic's TypeAdapter inside chatkit.server."""
+
+    def __class_getitem__(cls, item: Any) -> type["NoAdapters"]:
+        return cls
+
+    def __init__(self, *args: Any) -> None:
+        raise AssertionError("a TypeAdapter was built for a request")
+
+
+def test_requests_are_parsed_by_the_shared_adapter(
+    start_chat: StartChat, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ChatKitServer.process would build one per request (see app/server.py).
+    monkeypatch.setattr(chatkit.server, "TypeAdapter", NoAdapters)
+    chat = start_chat(replies("Hello!"))
+
+    thread_id = thread_id_of(chat.create_thread("Hi"))
+
+    assert [item_text(item) for item in chat.items(thread_id)] == ["Hi", "Hello!"]
