@@ -178,7 +178,7 @@ export function markdownReport(results: BenchResults): string {
         "",
         `Seeded through the store API before serving. Turns at concurrency 1 alternate between one thread of ` +
           `${p.bigItems.toLocaleString("en")} items and fresh threads of ${p.smallItems} items, history limit ${p.historyLimit} for both; ` +
-          `threads.list (limit 20) alternates between a user with ${p.bigThreads.toLocaleString("en")} threads and one with ${p.smallThreads}. ` +
+          `threads.list (limit ${p.smallThreads}: a full page for both) alternates between a user with ${p.bigThreads.toLocaleString("en")} threads and one with ${p.smallThreads}. ` +
           `Median (p90) ms to the end of the answer.`,
         "",
         `| store | turn, ${p.bigItems.toLocaleString("en")} items | turn, ${p.smallItems} items | ratio | list, ${p.bigThreads.toLocaleString("en")} threads | list, ${p.smallThreads} threads | ratio |`,

@@ -478,11 +478,14 @@ async function benchHistory(
       params: { thread_id: threadId, input: userInput(`please answer this history turn ${n++}`) },
     },
   });
+  // A page as long as the small user's whole list: both answers carry the same number of
+  // threads, so the comparison is of the 10,000 threads behind the page, not of page sizes.
+  const listLimit = params.smallThreads;
   const list = (label: string, user: string): ScriptRequest => ({
     label,
     stream: false,
     headers: { [USER_HEADER]: user },
-    body: { type: "threads.list", params: { limit: 20, order: "desc" } },
+    body: { type: "threads.list", params: { limit: listLimit, order: "desc" } },
   });
 
   // Alternating big/small, so drift and noise hit both alike; a few of each first, unrecorded.
@@ -506,8 +509,8 @@ async function benchHistory(
 
   // Sanity: the big user's list is full and the seeded big thread really is big.
   const check = new ChatKitClient(server.baseUrl);
-  const page = await fetchJson(check, { type: "threads.list", params: { limit: 20, order: "desc" } }, LIST_BIG_USER);
-  if ((page.data as unknown[]).length !== 20 || page.has_more !== true) ctx.notes.push(`${store}: the 10k-thread user's list page is not full`);
+  const page = await fetchJson(check, { type: "threads.list", params: { limit: listLimit, order: "desc" } }, LIST_BIG_USER);
+  if ((page.data as unknown[]).length !== listLimit || page.has_more !== true) ctx.notes.push(`${store}: the 10k-thread user's list page is not full`);
 
   const compare = (result: JobResult) => {
     const big = result.samples.big?.lastMs ?? [];

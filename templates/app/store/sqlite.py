@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS attachments (
 CREATE INDEX IF NOT EXISTS attachments_by_thread ON attachments (thread_id);
 """
 
+# True when thread ? belongs to user ?: lets one statement check the owner and do its work.
+OWNED_THREAD = "EXISTS (SELECT 1 FROM threads WHERE id = ? AND owner = ?)"
+
 
 class SQLiteStore(ChatStore):
     def __init__(self, path: str | Path) -> None:
@@ -121,7 +124,7 @@ class SQLiteStore(ChatStore):
     ) -> Page[ThreadMetadata]:
         rows = await self._fetch_page(
             table="threads",
-            scope=("owner", context.user_id),
+            scope=("owner = ?", (context.user_id,)),
             after=after,
             limit=limit,
             order=order,
@@ -158,14 +161,19 @@ class SQLiteStore(ChatStore):
         order: str,
         context: RequestContext,
     ) -> Page[ThreadItem]:
-        await self._require_thread(thread_id, context)
         rows = await self._fetch_page(
             table="items",
-            scope=("thread_id", thread_id),
+            scope=(
+                f"thread_id = ? AND {OWNED_THREAD}",
+                (thread_id, thread_id, context.user_id),
+            ),
             after=after,
             limit=limit,
             order=order,
         )
+        if not rows:
+            # An empty page, or not this user's thread.
+            await self._require_thread(thread_id, context)
         return make_page([ITEM_ADAPTER.validate_json(r[0]) for r in rows], limit)
 
     async def add_thread_item(
@@ -177,12 +185,13 @@ class SQLiteStore(ChatStore):
     async def save_item(
         self, thread_id: str, item: ThreadItem, context: RequestContext
     ) -> None:
-        await self._require_thread(thread_id, context)
         async with self._write_lock:
-            # An existing item keeps its place (created_at, seq) in the thread.
-            await self.db.execute(
-                """
-                INSERT INTO items (id, thread_id, created_at, data) VALUES (?, ?, ?, ?)
+            # One statement checks the owner and upserts; an existing item keeps its
+            # place (created_at, seq) in the thread.
+            cursor = await self.db.execute(
+                f"""
+                INSERT INTO items (id, thread_id, created_at, data)
+                SELECT ?, ?, ?, ? WHERE {OWNED_THREAD}
                 ON CONFLICT (thread_id, id) DO UPDATE SET data = excluded.data
                 """,
                 (
@@ -190,16 +199,19 @@ class SQLiteStore(ChatStore):
                     thread_id,
                     timestamp_us(item.created_at),
                     item.model_dump_json(),
+                    thread_id,
+                    context.user_id,
                 ),
             )
+        if cursor.rowcount == 0:
+            raise NotFoundError(f"Thread {thread_id} not found")
 
     async def load_item(
         self, thread_id: str, item_id: str, context: RequestContext
     ) -> ThreadItem:
-        await self._require_thread(thread_id, context)
         row = await self._fetch_one(
-            "SELECT data FROM items WHERE thread_id = ? AND id = ?",
-            (thread_id, item_id),
+            f"SELECT data FROM items WHERE thread_id = ? AND id = ? AND {OWNED_THREAD}",
+            (thread_id, item_id, thread_id, context.user_id),
         )
         if row is None:
             raise NotFoundError(f"Item {item_id} not found in thread {thread_id}")
@@ -272,32 +284,39 @@ class SQLiteStore(ChatStore):
     async def _fetch_one(
         self, sql: str, params: tuple[Any, ...]
     ) -> aiosqlite.Row | None:
-        async with self.db.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self._fetch_all(sql, params)
+        return rows[0] if rows else None
+
+    async def _fetch_all(
+        self, sql: str, params: tuple[Any, ...] | list[Any]
+    ) -> list[aiosqlite.Row]:
+        # One trip to aiosqlite's thread; a cursor would take three (run, fetch, close).
+        return list(await self.db.execute_fetchall(sql, params))
 
     async def _fetch_page(
         self,
         *,
         table: str,
-        scope: tuple[str, str],
+        scope: tuple[str, tuple[Any, ...]],
         after: str | None,
         limit: int,
         order: str,
     ) -> list[aiosqlite.Row]:
-        """Rows ordered by (created_at, seq), starting after the row with id `after`.
+        """Rows of `table` matching `scope`, ordered by (created_at, seq), starting
+        after the row with id `after`.
 
         Fetches one row more than `limit` so the caller can tell whether more follow.
-        `table` and the scope column are fixed names from this module, never input.
+        `table` and the scope's SQL are fixed text from this module, never input.
         """
-        column, value = scope
+        where, scope_params = scope
         descending = order == "desc"
         direction = "DESC" if descending else "ASC"
-        sql = f"SELECT data FROM {table} WHERE {column} = ?"
-        params: list[Any] = [value]
+        sql = f"SELECT data FROM {table} WHERE {where}"
+        params: list[Any] = [*scope_params]
         if after is not None:
             cursor_row = await self._fetch_one(
-                f"SELECT created_at, seq FROM {table} WHERE {column} = ? AND id = ?",
-                (value, after),
+                f"SELECT created_at, seq FROM {table} WHERE {where} AND id = ?",
+                (*scope_params, after),
             )
             if cursor_row is None:
                 raise NotFoundError(f"Cursor {after} not found")
@@ -305,5 +324,4 @@ class SQLiteStore(ChatStore):
             params.extend(cursor_row)
         sql += f" ORDER BY created_at {direction}, seq {direction} LIMIT ?"
         params.append(limit + 1)
-        async with self.db.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await self._fetch_all(sql, params)
