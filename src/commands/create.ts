@@ -173,4 +173,3 @@ async function flushPlan(plan: WritePlan, target: ProjectTarget, signal: AbortSi
     throw writeFailure(error, `Could not write the project to ${target.dir}`, "Nothing was written; choose another directory or fix the cause and run again.");
   }
 }
-

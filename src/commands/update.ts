@@ -114,4 +114,3 @@ export async function updateProject(cli: UpdateCommandLine, io: CliIO, chalk: Ch
   if (conflicted.length > 0) out(`\n${conflictAdvice(conflicted)}`);
   return exitCode;
 }
-

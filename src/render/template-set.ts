@@ -1,10 +1,11 @@
 /**
  * A set of templates ready to render, built from the files of templates/ and a way to turn
  * each Handlebars source into a render function: compiled now (compile-templates.ts) or
- * precompiled at build time (precompiled.ts). Both go through `buildTemplateSet`, so they
+ * precompiled at build time (loaded by templates.ts). Both go through `buildTemplateSet`, so they
  * register the same helpers and partials and report errors the same way.
  */
 import type Handlebars from "handlebars";
+import { toBytes } from "../bytes.js";
 import type { TemplateContext } from "./context.js";
 import { templateHelpers } from "./helpers.js";
 import { PARTIALS_DIR, isTemplatePath, partialNameFor } from "./paths.js";
@@ -65,7 +66,7 @@ export function buildTemplateSet(
         },
       });
     } else {
-      entries.set(path, { kind: "static", bytes: typeof content === "string" ? new TextEncoder().encode(content) : content });
+      entries.set(path, { kind: "static", bytes: toBytes(content) });
     }
   }
   return { entries };

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type Handlebars from "handlebars";
+import { toBytes } from "../bytes.js";
 import { buildTemplateSet, type TemplateFiles, type TemplateSet } from "./template-set.js";
 
 export type { TemplateEntry, TemplateSet } from "./template-set.js";
@@ -58,12 +59,10 @@ export async function readTemplateFiles(dir: string): Promise<Record<string, Uin
  * zlib is loaded anyway, where node:crypto is not.
  */
 export function templateFingerprint(files: TemplateFiles): string {
-  const encoder = new TextEncoder();
   return Object.keys(files)
     .sort()
     .map((path) => {
-      const content = files[path] as string | Uint8Array;
-      const bytes = typeof content === "string" ? encoder.encode(content) : content;
+      const bytes = toBytes(files[path] as string | Uint8Array);
       return `${path}:${bytes.length}:${crc32(bytes).toString(16)}`;
     })
     .join("\n");

@@ -79,7 +79,11 @@ class _RecordingRun:
     async def stream_events(self) -> AsyncIterator[StreamEvent]:
         calls: dict[str, ToolCallRecord] = {}
         async for event in self._result.stream_events():
-            if event.type == "run_item_stream_event":
+            # Messages pass untouched: only tool items are looked into.
+            if event.type == "run_item_stream_event" and event.item.type in (
+                "tool_call_item",
+                "tool_call_output_item",
+            ):
                 raw = _as_dict(event.item.raw_item)
                 if event.item.type == "tool_call_item":
                     # Hosted tools (web search) run at the provider: no record.
@@ -90,7 +94,7 @@ class _RecordingRun:
                             arguments=raw["arguments"],
                             output=None,
                         )
-                elif event.item.type == "tool_call_output_item":
+                else:
                     call = calls.pop(raw.get("call_id", ""), None)
                     if call is not None:
                         call.output = raw.get("output")
