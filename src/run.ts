@@ -10,6 +10,7 @@
 import { Chalk } from "chalk";
 import { CommanderError } from "commander";
 import { EXIT, colorLevel, type CliIO } from "./cli-io.js";
+import { createProject } from "./commands/create.js";
 import { CancelledError, FailureError, UserError, isPromptCancellation } from "./errors.js";
 import { buildProgram, type CommandLine } from "./program.js";
 
@@ -55,10 +56,11 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
     const cli = read();
     command = cli.command;
     json = cli.command === "create" ? cli.run.json : cli.command === "update" ? cli.update.json : cli.json;
-    // Each command loads its own modules: `create` never pays for the merge and diff libraries.
+    // `create`, the default command, loads with the CLI; the others load their own modules,
+    // so that `create` never pays for the merge and diff libraries.
     if (cli.command === "update") return await (await import("./commands/update.js")).updateProject(cli, io, chalk);
     if (cli.command === "check") return await (await import("./commands/check.js")).checkProject(cli, io, chalk);
-    return await (await import("./commands/create.js")).createProject(cli, io, chalk);
+    return await createProject(cli, io, chalk);
   } catch (error) {
     const { message, exitCode, detail } = describeError(error, io.env);
     // Commander already printed help, the version or its usage error.

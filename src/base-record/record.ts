@@ -21,7 +21,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { constants, gunzipSync, gzipSync } from "node:zlib";
 import { asText, toBytes } from "../bytes.js";
 import { UserError } from "../errors.js";
 import type { AnswerValue } from "../options/types.js";
@@ -99,8 +99,9 @@ function toJson(record: BaseRecord): string {
 }
 
 export function encodeBaseRecord(record: BaseRecord): Uint8Array {
-  // zlib's default level: within 0.5% of level 9's size here, in half the time.
-  return new Uint8Array(gzipSync(toJson(record)));
+  // zlib's fastest level: a fifth larger than the default level's output (27 kB against
+  // 22 kB for a typical project) in half the time, and this runs on every create.
+  return new Uint8Array(gzipSync(toJson(record), { level: constants.Z_BEST_SPEED }));
 }
 
 /** Equal content (compared decoded, so a different zlib build never counts as a change). */

@@ -12,6 +12,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { crc32 } from "node:zlib";
 import type Handlebars from "handlebars";
+import handlebarsRuntime from "handlebars/runtime.js";
 import { toBytes } from "../bytes.js";
 import { buildTemplateSet, type TemplateFiles, type TemplateSet } from "./template-set.js";
 
@@ -88,8 +89,7 @@ export async function loadTemplates(dir: string, precompiled?: URL): Promise<Tem
   const files = await readTemplateFiles(dir);
   const built = precompiled === undefined ? undefined : await importPrecompiled(precompiled);
   if (built !== undefined && built.fingerprint === templateFingerprint(files)) {
-    const runtime = (await import("handlebars/runtime.js")).default as unknown as typeof Handlebars;
-    const env = runtime.create();
+    const env = (handlebarsRuntime as unknown as typeof Handlebars).create();
     return buildTemplateSet(files, env, (path) => {
       const spec = built.specs[path];
       if (spec === undefined) throw new Error(`Template ${path} is missing from ${precompiled?.href}.`);
