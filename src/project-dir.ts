@@ -1,5 +1,9 @@
-/** The project directory argument: naming rules and the state of the target on disk. */
-import { lstat, readdir, stat } from "node:fs/promises";
+/**
+ * The project directory argument: naming rules and the state of the target on disk.
+ * The disk is read synchronously: a few calls before anything else can happen, each of which
+ * would otherwise cost a round trip to libuv's thread pool.
+ */
+import { lstatSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, isAbsolute, normalize, relative, resolve } from "node:path";
 import { FailureError, UserError } from "./errors.js";
 import { describeFsError, fsErrorCode } from "./fs-errors.js";
@@ -73,10 +77,10 @@ export function toProjectTarget(input: string, cwd: string): ProjectTarget {
 export type TargetState = "missing" | "empty" | "non-empty";
 
 /** The closest ancestor of `dir` that exists, when it is a file (the cause of an ENOTDIR). */
-async function fileInTheWay(dir: string): Promise<string | undefined> {
+function fileInTheWay(dir: string): string | undefined {
   for (let path = dirname(dir); path !== dirname(path); path = dirname(path)) {
     try {
-      return (await stat(path)).isDirectory() ? undefined : path;
+      return statSync(path).isDirectory() ? undefined : path;
     } catch {
       // Missing, or itself below a file: look further up.
     }
@@ -85,12 +89,11 @@ async function fileInTheWay(dir: string): Promise<string | undefined> {
 }
 
 /** The target or its closest existing ancestor, when that is a symbolic link to nothing. */
-async function danglingLink(dir: string): Promise<string | undefined> {
+function danglingLink(dir: string): string | undefined {
   for (let path = dir; path !== dirname(path); path = dirname(path)) {
-    const link = await lstat(path).catch(() => undefined);
+    const link = lstatSync(path, { throwIfNoEntry: false });
     if (link === undefined) continue;
-    const resolves = await stat(path).then(() => true, () => false);
-    return link.isSymbolicLink() && !resolves ? path : undefined;
+    return link.isSymbolicLink() && statSync(path, { throwIfNoEntry: false }) === undefined ? path : undefined;
   }
   return undefined;
 }
@@ -100,10 +103,10 @@ function shown(path: string, target: ProjectTarget, cwd: string): string {
   return isAbsolute(target.input) ? path : relative(cwd, path) || ".";
 }
 
-async function unusableTarget(error: unknown, target: ProjectTarget, cwd: string): Promise<Error> {
+function unusableTarget(error: unknown, target: ProjectTarget, cwd: string): Error {
   const code = fsErrorCode(error);
   if (code === "ENOTDIR") {
-    const file = await fileInTheWay(target.dir);
+    const file = fileInTheWay(target.dir);
     const what = file === undefined ? "a part of the path is a file" : `${shown(file, target, cwd)} is a file, not a folder`;
     return new UserError(`Cannot create ${target.input}: ${what}. Choose another project directory.`);
   }
@@ -117,13 +120,13 @@ async function unusableTarget(error: unknown, target: ProjectTarget, cwd: string
  * Inspects the target: a file or a broken link in the way, a path through a file, or a
  * non-empty directory without --force is a UserError; `cwd` is for messages only.
  */
-export async function checkTargetState(target: ProjectTarget, force: boolean, cwd = process.cwd()): Promise<TargetState> {
+export function checkTargetState(target: ProjectTarget, force: boolean, cwd = process.cwd()): TargetState {
   let isDirectory: boolean;
   try {
-    isDirectory = (await stat(target.dir)).isDirectory();
+    isDirectory = statSync(target.dir).isDirectory();
   } catch (error) {
-    if (fsErrorCode(error) !== "ENOENT") throw await unusableTarget(error, target, cwd);
-    const link = await danglingLink(target.dir);
+    if (fsErrorCode(error) !== "ENOENT") throw unusableTarget(error, target, cwd);
+    const link = danglingLink(target.dir);
     if (link !== undefined) {
       throw new UserError(`Cannot create ${target.input}: ${shown(link, target, cwd)} is a symbolic link to a missing path. Remove it or choose another project directory.`);
     }
@@ -132,9 +135,9 @@ export async function checkTargetState(target: ProjectTarget, force: boolean, cw
   if (!isDirectory) throw new UserError(`${target.input} exists and is a file. Choose another project directory.`);
   let entries: string[];
   try {
-    entries = await readdir(target.dir);
+    entries = readdirSync(target.dir);
   } catch (error) {
-    throw await unusableTarget(error, target, cwd);
+    throw unusableTarget(error, target, cwd);
   }
   if (entries.length === 0) return "empty";
   if (!force) {

@@ -70,7 +70,7 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
 
   const config = await readConfigOption(cli.run.config, io.cwd);
   const target = toProjectTarget(await chooseDirectory(cli, config, io, interactive), io.cwd);
-  const state = await checkTargetState(target, cli.run.force, io.cwd);
+  const state = checkTargetState(target, cli.run.force, io.cwd);
   // Re-generating over a project we made before: its recorded answers stand in for prompts.
   const recorded = state === "non-empty" ? await readProjectConfig(target.dir) : undefined;
   if (recorded) note("Using the answers recorded in .chatkit-server.json (flags and --config override them).", chalk.dim);
@@ -97,7 +97,7 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
     distributionName: target.distributionName,
     generatorVersion: PACKAGE_VERSION,
   });
-  const plan = await planWrites(withBaseRecord(files, answers, target), target.dir);
+  const plan = planWrites(withBaseRecord(files, answers, target), target.dir);
   const cdPath = relative(io.cwd, target.dir) || ".";
   const projectHints = { apiKeyEnv: answers.apiKeyEnv, testsNeedDatabase: answers.store === "postgres" };
   const summary = (fields: Pick<CreateSummary, "git" | "install" | "nextSteps" | "exitCode">): CreateSummary => ({

@@ -12,8 +12,8 @@
  *
  * Files are written with mode 0644: generated files never carry executable bits.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
-import { mkdir, rename, rm } from "node:fs/promises";
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { CancelledError } from "../errors.js";
 import { toBytes, type WritePlan } from "./plan.js";
@@ -40,16 +40,16 @@ function foldersOf(paths: readonly string[]): string[] {
 
 async function flushIntoNewDir(plan: WritePlan, signal: AbortSignal | undefined): Promise<void> {
   const parent = dirname(plan.targetDir);
-  const createdParent = await makeDirs(parent); // first folder made, if any
+  const createdParent = makeDirs(parent); // first folder made, if any
   const temp = join(parent, tempName(basename(plan.targetDir)));
   try {
-    await mkdir(temp);
     // Synchronous on purpose: a few dozen small files into a folder nobody else sees; the
     // thread pool's round trips would cost more than the writes. Ctrl-C is checked after.
+    mkdirSync(temp);
     for (const folder of foldersOf(plan.writes.map((w) => w.path))) mkdirSync(join(temp, folder));
     for (const write of plan.writes) writeFileSync(join(temp, write.path), write.contents, { mode: FILE_MODE });
     throwIfCancelled(signal);
-    await rename(temp, plan.targetDir);
+    renameSync(temp, plan.targetDir);
   } catch (error) {
     const left: string[] = [];
     await rm(temp, { recursive: true, force: true }).catch(() => left.push(temp));

@@ -1,8 +1,9 @@
 /**
  * planWrites: compares the rendered files with the disk and classifies each one, before
- * anything is written. Printing the plan is the dry run.
+ * anything is written. Printing the plan is the dry run. Synchronous: one stat for a new
+ * project, a stat and a read per file in an existing one.
  */
-import { readFile, stat } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { sameBytes, toBytes } from "../bytes.js";
 import { UserError } from "../errors.js";
@@ -25,9 +26,9 @@ export interface WritePlan {
 
 export { toBytes };
 
-async function classify(absolutePath: string, relativePath: string, contents: string | Uint8Array): Promise<WriteAction> {
+function classify(absolutePath: string, relativePath: string, contents: string | Uint8Array): WriteAction {
   try {
-    const info = await stat(absolutePath);
+    const info = statSync(absolutePath);
     if (!info.isFile()) throw new UserError(`Cannot write ${relativePath}: something other than a file is in the way.`);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -35,20 +36,20 @@ async function classify(absolutePath: string, relativePath: string, contents: st
     if (code === "ENOTDIR") throw new UserError(`Cannot write ${relativePath}: a file is in the way of one of its folders.`);
     throw error;
   }
-  return sameBytes(await readFile(absolutePath), toBytes(contents)) ? "identical" : "overwrite";
+  return sameBytes(readFileSync(absolutePath), toBytes(contents)) ? "identical" : "overwrite";
 }
 
-export async function planWrites(files: ReadonlyMap<string, string | Uint8Array>, targetDir: string): Promise<WritePlan> {
+export function planWrites(files: ReadonlyMap<string, string | Uint8Array>, targetDir: string): WritePlan {
   let targetExists: boolean;
   try {
-    targetExists = (await stat(targetDir)).isDirectory();
+    targetExists = statSync(targetDir).isDirectory();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     targetExists = false;
   }
   const writes: PlannedWrite[] = [];
   for (const [path, contents] of files) {
-    const action = targetExists ? await classify(join(targetDir, path), path, contents) : "create";
+    const action = targetExists ? classify(join(targetDir, path), path, contents) : "create";
     writes.push({ path, action, contents });
   }
   return { targetDir, targetExists, writes };

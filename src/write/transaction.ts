@@ -38,7 +38,7 @@ export interface FsOps {
 
 export const nodeFs: FsOps = {
   // Not fsp.mkdir(path, { recursive: true }): it spins forever under /proc (see make-dirs.ts).
-  mkdir: (path) => makeDirs(path),
+  mkdir: async (path) => makeDirs(path),
   // "wx": a staged file is always new; a name already taken fails instead of being written through.
   writeFile: (path, data, options) => fsp.writeFile(path, data, { ...options, flag: "wx" }),
   rename: (from, to) => fsp.rename(from, to),
