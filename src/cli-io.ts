@@ -1,5 +1,4 @@
 /** What one run of the CLI talks to (injected, so tests run it in-process), and its exit codes. */
-import { supportsColor } from "chalk";
 import type { PromptFn } from "./options/question.js";
 import type { RunCommand } from "./post/run-command.js";
 
@@ -27,16 +26,18 @@ export const EXIT = {
   cancelled: 130,
 } as const;
 
+/** No colour when NO_COLOR is set, or when stdout is not a terminal (unless FORCE_COLOR). */
+export function mayUseColor(io: Pick<CliIO, "env" | "stdoutIsTTY">): boolean {
+  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return false;
+  return io.stdoutIsTTY || io.env.FORCE_COLOR !== undefined;
+}
+
 /**
- * No colour when NO_COLOR is set or stdout is not a terminal (unless FORCE_COLOR); otherwise
- * chalk's own detection (TERM, COLORTERM, ...). Chalk alone does not honour NO_COLOR.
+ * 0 unless mayUseColor; otherwise chalk's own detection (`detected`: chalk's supportsColor,
+ * from TERM, COLORTERM, FORCE_COLOR, ...). Chalk alone does not honour NO_COLOR.
  */
-export function colorLevel(
-  io: Pick<CliIO, "env" | "stdoutIsTTY">,
-  detected: { level: 0 | 1 | 2 | 3 } | false = supportsColor,
-): 0 | 1 | 2 | 3 {
-  if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== "") return 0;
-  if (!io.stdoutIsTTY && io.env.FORCE_COLOR === undefined) return 0;
+export function colorLevel(io: Pick<CliIO, "env" | "stdoutIsTTY">, detected: { level: 0 | 1 | 2 | 3 } | false): 0 | 1 | 2 | 3 {
+  if (!mayUseColor(io)) return 0;
   return detected === false ? 0 : detected.level;
 }
 

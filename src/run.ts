@@ -7,12 +7,12 @@
  *   ... update [directory]              src/commands/update.ts
  *   ... check [directory]               src/commands/check.ts
  */
-import { Chalk } from "chalk";
 import { CommanderError } from "commander";
-import { EXIT, colorLevel, type CliIO } from "./cli-io.js";
+import { EXIT, type CliIO } from "./cli-io.js";
 import { createProject } from "./commands/create.js";
 import { CancelledError, FailureError, UserError, isPromptCancellation } from "./errors.js";
 import { buildProgram, type CommandLine } from "./program.js";
+import { loadStyles } from "./styles.js";
 
 export { EXIT, colorLevel, isInteractive, type CliIO } from "./cli-io.js";
 
@@ -44,7 +44,6 @@ function wantsJson(args: readonly string[]): boolean {
 
 /** Runs the CLI with user arguments (no node/script prefix) and returns the exit code. */
 export async function run(args: readonly string[], io: CliIO): Promise<number> {
-  const chalk = new Chalk({ level: colorLevel(io) });
   const { program, read } = buildProgram({
     writeOut: (text) => io.stdout.write(text),
     writeErr: (text) => io.stderr.write(text),
@@ -58,9 +57,10 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
     json = cli.command === "create" ? cli.run.json : cli.command === "update" ? cli.update.json : cli.json;
     // `create`, the default command, loads with the CLI; the others load their own modules,
     // so that `create` never pays for the merge and diff libraries.
-    if (cli.command === "update") return await (await import("./commands/update.js")).updateProject(cli, io, chalk);
-    if (cli.command === "check") return await (await import("./commands/check.js")).checkProject(cli, io, chalk);
-    return await createProject(cli, io, chalk);
+    const styles = await loadStyles(io);
+    if (cli.command === "update") return await (await import("./commands/update.js")).updateProject(cli, io, styles);
+    if (cli.command === "check") return await (await import("./commands/check.js")).checkProject(cli, io, styles);
+    return await createProject(cli, io, styles);
   } catch (error) {
     const { message, exitCode, detail } = describeError(error, io.env);
     // Commander already printed help, the version or its usage error.

@@ -1,15 +1,15 @@
 /** Text shown to the user: the write plan and the next steps. No logic besides formatting. */
-import type { ChalkInstance } from "chalk";
 import type { InstallStep } from "./post/install.js";
+import type { Styles } from "./styles.js";
 import type { WriteAction, WritePlan } from "./write/plan.js";
 
 const ACTION_LABELS: Record<WriteAction, string> = { create: "create", overwrite: "overwrite", identical: "identical" };
 
-export function formatPlan(plan: WritePlan, chalk: ChalkInstance): string {
+export function formatPlan(plan: WritePlan, styles: Styles): string {
   const colour: Record<WriteAction, (s: string) => string> = {
-    create: chalk.green,
-    overwrite: chalk.yellow,
-    identical: chalk.dim,
+    create: styles.green,
+    overwrite: styles.yellow,
+    identical: styles.dim,
   };
   return plan.writes
     .map((w) => `  ${colour[w.action](ACTION_LABELS[w.action].padEnd(9))} ${w.path}\n`)
@@ -58,9 +58,9 @@ export function nextSteps(input: NextStepsInput): { command: string; note?: stri
   return steps;
 }
 
-export function formatNextSteps(input: NextStepsInput, chalk: ChalkInstance): string {
-  const lines = nextSteps(input).map((step) => (step.note === undefined ? step.command : `${step.command}   ${chalk.dim(`# ${step.note}`)}`));
-  return `${chalk.bold("Next steps:")}\n${lines.map((l) => `  ${l}\n`).join("")}`;
+export function formatNextSteps(input: NextStepsInput, styles: Styles): string {
+  const lines = nextSteps(input).map((step) => (step.note === undefined ? step.command : `${step.command}   ${styles.dim(`# ${step.note}`)}`));
+  return `${styles.bold("Next steps:")}\n${lines.map((l) => `  ${l}\n`).join("")}`;
 }
 
 /** `create --json`: one document on stdout, in the style of `update --json` (src/update/report.ts). */

@@ -4,7 +4,6 @@
  * The user's own edits to generated files are fine (update keeps them); files the user owns
  * are not looked at.
  */
-import type { ChalkInstance } from "chalk";
 import { isUserOwned } from "../base-record/user-owned.js";
 import { asText } from "../bytes.js";
 import { EXIT, type CliIO } from "../cli-io.js";
@@ -13,6 +12,7 @@ import { resolveAnswers } from "../options/resolve.js";
 import { optionSchema } from "../options/schema.js";
 import { PACKAGE_VERSION } from "../package-info.js";
 import type { CheckCommandLine } from "../program.js";
+import type { Styles } from "../styles.js";
 import { readProjectFiles } from "../update/read-disk.js";
 import { formatChanges, settingChanges, summaryFiles, type SettingChange } from "../update/report.js";
 import { changesDisk, pathsToRead } from "../update/plan-update.js";
@@ -35,7 +35,7 @@ export interface CheckSummary {
   exitCode: number;
 }
 
-export async function checkProject(cli: CheckCommandLine, io: CliIO, chalk: ChalkInstance): Promise<number> {
+export async function checkProject(cli: CheckCommandLine, io: CliIO, styles: Styles): Promise<number> {
   const project = await openProject(cli.directory, io.cwd);
   const base = await openBaseRecord(project);
   const answers = await resolveAnswers({ schema: optionSchema, flags: {}, stored: project.config.answers, interactive: false, prompt: io.prompt });
@@ -68,13 +68,13 @@ export async function checkProject(cli: CheckCommandLine, io: CliIO, chalk: Chal
   }
   const out = (text: string) => io.stdout.write(text);
   if (upToDate) {
-    out(`${chalk.green("Up to date:")} ${project.dir} is what its settings generate with create-chatkit-server ${PACKAGE_VERSION}.\n`);
+    out(`${styles.green("Up to date:")} ${project.dir} is what its settings generate with create-chatkit-server ${PACKAGE_VERSION}.\n`);
     return exitCode;
   }
-  out(`${chalk.red("Out of date:")} ${project.dir}\n`);
+  out(`${styles.red("Out of date:")} ${project.dir}\n`);
   if (settings.length > 0) out(`Settings not applied yet: ${settings.map((s) => s.id).join(", ")}\n`);
   if (pending.length > 0 || update.recordChanged) {
-    out(`\`create-chatkit-server update\` would change:\n${formatChanges(pending, update.recordChanged, chalk)}`);
+    out(`\`create-chatkit-server update\` would change:\n${formatChanges(pending, update.recordChanged, styles)}`);
   }
   if (withMarkers.length > 0) out(`Unresolved conflict markers in:\n${withMarkers.map((p) => `  ${p}\n`).join("")}`);
   if (pending.length > 0 || update.recordChanged) out("Run `create-chatkit-server update` (add --dry-run to see the diffs), then commit.\n");

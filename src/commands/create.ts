@@ -4,7 +4,6 @@
  * `update` merges against is written with the project (see src/base-record/record.ts).
  */
 import { relative } from "node:path";
-import type { ChalkInstance } from "chalk";
 import { BASE_RECORD_FILE, baseRecordFor, encodeBaseRecord } from "../base-record/record.js";
 import { EXIT, isInteractive, type CliIO } from "../cli-io.js";
 import type { ConfigFile } from "../config/config-file.js";
@@ -21,6 +20,7 @@ import type { ParsedCommandLine } from "../program.js";
 import { readProjectConfig } from "../project-config.js";
 import { DEFAULT_PROJECT_DIR, checkProjectDirInput, checkTargetState, toProjectTarget, type ProjectTarget } from "../project-dir.js";
 import { renderProject, type RenderedFiles } from "../render/render.js";
+import type { Styles } from "../styles.js";
 import { countActions, formatNextSteps, formatPlan, nextSteps, type CreateSummary } from "../summary.js";
 import { flushWrites } from "../write/flush.js";
 import { planWrites, type WritePlan } from "../write/plan.js";
@@ -54,7 +54,7 @@ async function chooseDirectory(cli: ParsedCommandLine, config: ConfigFile | unde
   return String(answer);
 }
 
-export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: ChalkInstance): Promise<number> {
+export async function createProject(cli: ParsedCommandLine, io: CliIO, styles: Styles): Promise<number> {
   const json = cli.run.json;
   // With --json, stdout carries the JSON document only; the text report is left out.
   const out = json ? () => {} : (text: string) => void io.stdout.write(text);
@@ -73,7 +73,7 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
   const state = checkTargetState(target, cli.run.force, io.cwd);
   // Re-generating over a project we made before: its recorded answers stand in for prompts.
   const recorded = state === "non-empty" ? await readProjectConfig(target.dir) : undefined;
-  if (recorded) note("Using the answers recorded in .chatkit-server.json (flags and --config override them).", chalk.dim);
+  if (recorded) note("Using the answers recorded in .chatkit-server.json (flags and --config override them).", styles.dim);
 
   const answers = await resolveAnswers({
     schema: optionSchema,
@@ -119,28 +119,28 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
     return fields.exitCode;
   };
 
-  out(`${cli.run.dryRun ? "Would create" : "Creating"} a ChatKit server in ${chalk.bold(target.dir)}\n`);
+  out(`${cli.run.dryRun ? "Would create" : "Creating"} a ChatKit server in ${styles.bold(target.dir)}\n`);
   if (target.distributionName !== target.projectName) {
     note(`Python project name: ${target.distributionName} (normalised from "${target.projectName}")`);
   }
-  out(`\n${formatPlan(plan, chalk)}\n`);
+  out(`\n${formatPlan(plan, styles)}\n`);
   if (cli.run.dryRun) {
     out(`Dry run: nothing was written (${countActions(plan)} when run for real).\n`);
     return finish({ git: "not run", install: "not run", nextSteps: [], exitCode: EXIT.ok });
   }
   cancelPoint();
   await flushPlan(plan, target, io.signal);
-  out(`${chalk.green("Done:")} ${countActions(plan)}.\n`);
+  out(`${styles.green("Done:")} ${countActions(plan)}.\n`);
 
   let git: CreateSummary["git"] = "not run";
   if (cli.run.git && state !== "non-empty") {
     const outcome = await initGitRepository(target.dir, io.runCommand);
     git = outcome.status;
     if (outcome.status === "committed") out("Initialised a git repository with an initial commit.\n");
-    else if (outcome.status === "skipped") note(`Skipped git init: ${outcome.reason}.`, chalk.dim);
+    else if (outcome.status === "skipped") note(`Skipped git init: ${outcome.reason}.`, styles.dim);
     else {
       notes.push(outcome.warning);
-      io.stderr.write(`${chalk.yellow("Warning:")} ${outcome.warning}\n`);
+      io.stderr.write(`${styles.yellow("Warning:")} ${outcome.warning}\n`);
     }
   }
   cancelPoint();
@@ -162,7 +162,7 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, chalk: Ch
   }
 
   const next = { ...projectHints, cdPath, installSteps: install ? undefined : steps, platform: io.platform };
-  out(`\n${formatNextSteps(next, chalk)}`);
+  out(`\n${formatNextSteps(next, styles)}`);
   return finish({ git, install: install ? "installed" : "not run", nextSteps: nextSteps(next).map((s) => s.command), exitCode: EXIT.ok });
 }
 

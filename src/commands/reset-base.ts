@@ -5,7 +5,6 @@
  * the user's edit.
  */
 import { basename } from "node:path";
-import type { ChalkInstance } from "chalk";
 import { BASE_RECORD_FILE, baseRecordFor, encodeBaseRecord } from "../base-record/record.js";
 import { sameBytes } from "../bytes.js";
 import { EXIT, type CliIO } from "../cli-io.js";
@@ -15,6 +14,7 @@ import { optionSchema } from "../options/schema.js";
 import { PACKAGE_VERSION } from "../package-info.js";
 import type { UpdateCommandLine } from "../program.js";
 import { distributionNameFor } from "../project-dir.js";
+import type { Styles } from "../styles.js";
 import { readProjectFiles } from "../update/read-disk.js";
 import type { UpdateSummary } from "../update/report.js";
 import { renderForUpdate } from "../update/update-project.js";
@@ -23,7 +23,7 @@ import { loadProjectTemplates } from "./templates.js";
 import { applyOps } from "./apply-ops.js";
 
 /** --reset-base: record the render of the current settings as the base; touch nothing else. */
-export async function resetBase(cli: UpdateCommandLine, project: OpenedProject, io: CliIO, chalk: ChalkInstance): Promise<number> {
+export async function resetBase(cli: UpdateCommandLine, project: OpenedProject, io: CliIO, styles: Styles): Promise<number> {
   if (Object.values(cli.optionFlags).some((v) => v !== undefined) || cli.update.config !== undefined) {
     throw new UserError("--reset-base records the current settings as they are: run it without setting flags or --config, then change settings with a second update.");
   }
@@ -57,7 +57,7 @@ export async function resetBase(cli: UpdateCommandLine, project: OpenedProject, 
   const out = (text: string) => io.stdout.write(text);
   out(`${cli.update.dryRun ? "Would record" : "Recorded"} what the current settings generate as the base for updates: ${BASE_RECORD_FILE}\n`);
   if (differing.length > 0) {
-    out(`These files differ from that render and will count as your edits:\n${differing.map((p) => `  ${p}${disk.has(p) ? "" : chalk.dim(" (missing)")}\n`).join("")}`);
+    out(`These files differ from that render and will count as your edits:\n${differing.map((p) => `  ${p}${disk.has(p) ? "" : styles.dim(" (missing)")}\n`).join("")}`);
   }
   if (cli.update.dryRun) out("Dry run: nothing was written.\n");
   return EXIT.ok;

@@ -1,9 +1,9 @@
 /** What update and check print: the per-file plan, unified diffs and the JSON summary. */
-import type { ChalkInstance } from "chalk";
 import { createTwoFilesPatch } from "diff";
 import { BASE_RECORD_FILE } from "../base-record/record.js";
 import { asText } from "../bytes.js";
 import type { AnswerValue } from "../options/types.js";
+import type { Styles } from "../styles.js";
 import { changesDisk, type FileAction, type FileChange } from "./plan-update.js";
 
 const NOTES: Partial<Record<FileAction, string>> = {
@@ -44,17 +44,17 @@ export function formatSettingChanges(changes: readonly SettingChange[]): string 
 }
 
 /** One line per file that is not simply unchanged, plus the base record when it changes. */
-export function formatChanges(changes: readonly FileChange[], recordChanged: boolean, chalk: ChalkInstance): string {
+export function formatChanges(changes: readonly FileChange[], recordChanged: boolean, styles: Styles): string {
   const colour: Record<FileAction, (s: string) => string> = {
-    create: chalk.green,
-    update: chalk.yellow,
-    merge: chalk.cyan,
-    conflict: chalk.red.bold,
-    keep: chalk.dim,
-    deleted: chalk.dim,
-    remove: chalk.magenta,
-    orphan: chalk.magenta,
-    unchanged: chalk.dim,
+    create: styles.green,
+    update: styles.yellow,
+    merge: styles.cyan,
+    conflict: styles.redBold,
+    keep: styles.dim,
+    deleted: styles.dim,
+    remove: styles.magenta,
+    orphan: styles.magenta,
+    unchanged: styles.dim,
   };
   const lines = changes
     .filter((c) => c.action !== "unchanged")
@@ -64,9 +64,9 @@ export function formatChanges(changes: readonly FileChange[], recordChanged: boo
         notes.push(c.generatedCopy ? `binary: new version written to ${c.generatedCopy.path}` : `${c.conflicts} conflict${c.conflicts === 1 ? "" : "s"}`);
       }
       const note = notes.filter(Boolean).join("; ");
-      return `  ${colour[c.action](SHOWN[c.action].padEnd(9))} ${c.path}${note ? chalk.dim(` (${note})`) : ""}\n`;
+      return `  ${colour[c.action](SHOWN[c.action].padEnd(9))} ${c.path}${note ? styles.dim(` (${note})`) : ""}\n`;
     });
-  if (recordChanged) lines.push(`  ${chalk.dim("record".padEnd(9))} ${BASE_RECORD_FILE}${chalk.dim(" (the new base for the next update)")}\n`);
+  if (recordChanged) lines.push(`  ${styles.dim("record".padEnd(9))} ${BASE_RECORD_FILE}${styles.dim(" (the new base for the next update)")}\n`);
   return lines.length === 0 ? "  nothing to change\n" : lines.join("");
 }
 
@@ -86,39 +86,39 @@ export function countChanges(changes: readonly FileChange[]): string {
   return parts.length === 0 ? "no file changed" : parts.join(", ");
 }
 
-function colourPatch(patch: string, chalk: ChalkInstance): string {
+function colourPatch(patch: string, styles: Styles): string {
   return patch
     .split("\n")
     .map((line) => {
-      if (line.startsWith("+++") || line.startsWith("---")) return chalk.bold(line);
-      if (line.startsWith("+")) return chalk.green(line);
-      if (line.startsWith("-")) return chalk.red(line);
-      if (line.startsWith("@@")) return chalk.cyan(line);
+      if (line.startsWith("+++") || line.startsWith("---")) return styles.bold(line);
+      if (line.startsWith("+")) return styles.green(line);
+      if (line.startsWith("-")) return styles.red(line);
+      if (line.startsWith("@@")) return styles.cyan(line);
       return line;
     })
     .join("\n");
 }
 
 /** Unified diffs (disk -> result) of every file the update would write or remove. */
-export function formatDiffs(changes: readonly FileChange[], chalk: ChalkInstance): string {
+export function formatDiffs(changes: readonly FileChange[], styles: Styles): string {
   let out = "";
   for (const change of changes) {
     if (!changesDisk(change)) continue;
     if (change.generatedCopy) {
-      out += chalk.bold(`Binary file ${change.path}: the new version would be written to ${change.generatedCopy.path}\n`);
+      out += styles.bold(`Binary file ${change.path}: the new version would be written to ${change.generatedCopy.path}\n`);
       continue;
     }
     const before = change.before === undefined ? "" : asText(change.before);
     const after = change.after === undefined ? "" : asText(change.after);
     if (before === undefined || after === undefined) {
-      out += chalk.bold(`Binary file ${change.path} would ${change.after === undefined ? "be removed" : "change"}\n`);
+      out += styles.bold(`Binary file ${change.path} would ${change.after === undefined ? "be removed" : "change"}\n`);
       continue;
     }
     const oldName = change.before === undefined ? "/dev/null" : `a/${change.path}`;
     const newName = change.after === undefined ? "/dev/null" : `b/${change.path}`;
     const patch = createTwoFilesPatch(oldName, newName, before, after, undefined, undefined, { context: 3 });
     // Drop jsdiff's "=====" banner line: a plain unified diff is what `git apply` and patch(1) read.
-    out += colourPatch(patch.replace(/^=+\n/, ""), chalk);
+    out += colourPatch(patch.replace(/^=+\n/, ""), styles);
   }
   return out;
 }

@@ -9,6 +9,7 @@ import type { PromptFn, PromptQuestion } from "../../src/options/question.js";
 import type { CommandResult, RunCommand } from "../../src/post/run-command.js";
 import { isOnPath } from "../../src/post/install.js";
 import { colorLevel, isInteractive, run, type CliIO } from "../../src/run.js";
+import { PLAIN_STYLES, loadStyles } from "../../src/styles.js";
 
 const FIXTURE_TEMPLATES = fileURLToPath(new URL("./fixtures/templates/", import.meta.url));
 
@@ -155,6 +156,12 @@ describe("terminal detection", () => {
     expect(colorLevel({ env: {}, stdoutIsTTY: false }, truecolor)).toBe(0);
     expect(colorLevel({ env: {}, stdoutIsTTY: true }, truecolor)).toBe(3);
     expect(colorLevel({ env: {}, stdoutIsTTY: true }, false)).toBe(0);
+  });
+
+  it("styles text plainly when no colour is possible", async () => {
+    expect(await loadStyles({ env: {}, stdoutIsTTY: false })).toBe(PLAIN_STYLES);
+    expect(await loadStyles({ env: { NO_COLOR: "1" }, stdoutIsTTY: true })).toBe(PLAIN_STYLES);
+    expect(PLAIN_STYLES.redBold("conflict")).toBe("conflict");
   });
 });
 

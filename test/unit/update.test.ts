@@ -10,6 +10,7 @@ import { BASE_RECORD_FILE, decodeBaseRecord } from "../../src/base-record/record
 import type { PromptFn, PromptQuestion } from "../../src/options/question.js";
 import { colorLevel, run, type CliIO } from "../../src/run.js";
 import { PACKAGE_VERSION } from "../../src/package-info.js";
+import { PLAIN_STYLES, stylesFrom } from "../../src/styles.js";
 import type { FileChange } from "../../src/update/plan-update.js";
 import { formatDiffs } from "../../src/update/report.js";
 import type { PromptChoice } from "../../src/options/question.js";
@@ -204,10 +205,10 @@ describe("update", () => {
 
   it("colours diffs only when the run's colour level allows (a terminal without NO_COLOR)", () => {
     const change: FileChange = { path: "a.py", action: "update", before: bytes("x = 1\n"), after: bytes("x = 2\n"), conflicts: 0 };
-    const coloured = formatDiffs([change], new Chalk({ level: 1 }));
+    const coloured = formatDiffs([change], stylesFrom(new Chalk({ level: 1 })));
     expect(coloured).toContain("\u001b[32m+x = 2\u001b[39m");
     expect(coloured).toContain("\u001b[31m-x = 1\u001b[39m");
-    expect(formatDiffs([change], new Chalk({ level: 0 }))).toBe("--- a/a.py\n+++ b/a.py\n@@ -1,1 +1,1 @@\n-x = 1\n+x = 2\n");
+    expect(formatDiffs([change], PLAIN_STYLES)).toBe("--- a/a.py\n+++ b/a.py\n@@ -1,1 +1,1 @@\n-x = 1\n+x = 2\n");
     // The level itself comes from colorLevel (NO_COLOR, TTY), tested in run.test.ts.
     expect(colorLevel({ env: { NO_COLOR: "1" }, stdoutIsTTY: true }, { level: 3 })).toBe(0);
   });
