@@ -43,5 +43,6 @@ export function colorLevel(io: Pick<CliIO, "env" | "stdoutIsTTY">, detected: { l
 
 /** Prompts only with a terminal on both ends, without --yes, and outside CI. */
 export function isInteractive(io: Pick<CliIO, "env" | "stdinIsTTY" | "stdoutIsTTY">, yes: boolean): boolean {
-  return io.stdinIsTTY && io.stdoutIsTTY && !yes && (io.env.CI === undefined || io.env.CI === "");
+  // stdin last: asking whether it is a terminal sets up process.stdin (see src/cli.ts).
+  return !yes && (io.env.CI === undefined || io.env.CI === "") && io.stdoutIsTTY && io.stdinIsTTY;
 }
