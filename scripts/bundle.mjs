@@ -60,6 +60,21 @@ const commanderChildProcessOnUse = {
   },
 };
 
+/**
+ * The precompiled templates join the bundle's core chunk (src/render/bundled-templates.ts)
+ * instead of being imported at run time: one module load fewer on every run.
+ */
+const BUNDLED_TEMPLATES = resolve("dist/render/bundled-templates.js");
+const linkPrecompiledTemplates = {
+  name: "link-precompiled-templates",
+  setup(bundle) {
+    bundle.onLoad({ filter: /bundled-templates\.js$/ }, (args) => {
+      if (args.path !== BUNDLED_TEMPLATES) return undefined;
+      return { contents: 'export * as bundledTemplates from "../precompiled-templates.js";', loader: "js", resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 await build({
   entryPoints: { "create-chatkit-server": "dist/cli.js" },
   outdir: "dist",
@@ -73,7 +88,7 @@ await build({
   // The bundled CommonJS packages call require() for Node's own modules.
   banner: { js: 'import { createRequire as __createRequire } from "node:module"; const require = __createRequire(import.meta.url);' },
   minify: true,
-  plugins: [lazyModulesImportCore, commanderChildProcessOnUse],
+  plugins: [lazyModulesImportCore, commanderChildProcessOnUse, linkPrecompiledTemplates],
   logLevel: "warning",
 });
 console.log("bundled dist/create-chatkit-server.js");

@@ -2,11 +2,12 @@
  * Template loading: the only place that reads templates/ from disk.
  *
  * The build precompiles every Handlebars template (scripts/precompile-templates.mjs) into
- * dist/precompiled-templates.js, with a fingerprint of the templates/ tree it was made from.
- * When the tree on disk still has that fingerprint, the templates come from there and only the
- * Handlebars runtime loads: parsing and compiling them is most of a run's CPU time
- * otherwise. Any other tree (edited templates, CREATE_CHATKIT_SERVER_TEMPLATES), or no
- * precompiled module (tests run from src/), and the templates are compiled as they are.
+ * dist/precompiled-templates.js, with a fingerprint of the templates/ tree it was made from;
+ * the bundle links that module in. When the tree on disk still has that fingerprint, the
+ * templates come from there and only the Handlebars runtime loads: parsing and compiling them
+ * is most of a run's CPU time otherwise. Any other tree (edited templates,
+ * CREATE_CHATKIT_SERVER_TEMPLATES), or no precompiled module (tests run from src/), and the
+ * templates are compiled as they are.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,7 +26,7 @@ const isIgnored = (name: string) => IGNORED_NAMES.has(name) || name.endsWith(".p
 type TemplateSpec = Parameters<typeof Handlebars.template>[0];
 
 /** What the build writes: the tree's fingerprint and each template's precompiled spec, by path. */
-interface PrecompiledTemplates {
+export interface PrecompiledTemplates {
   fingerprint: string;
   specs: Readonly<Record<string, TemplateSpec>>;
 }
@@ -82,17 +83,18 @@ async function importPrecompiled(url: URL): Promise<PrecompiledTemplates | undef
 }
 
 /**
- * Reads every template under `dir`: those of the `precompiled` module when it was built
- * from these very files, else compiled now.
+ * Reads every template under `dir`: the `precompiled` ones (the module at that URL, or
+ * templates linked into the bundle) when they were built from these very files, else
+ * compiled now.
  */
-export async function loadTemplates(dir: string, precompiled?: URL): Promise<TemplateSet> {
+export async function loadTemplates(dir: string, precompiled?: URL | PrecompiledTemplates): Promise<TemplateSet> {
   const files = await readTemplateFiles(dir);
-  const built = precompiled === undefined ? undefined : await importPrecompiled(precompiled);
+  const built = precompiled instanceof URL ? await importPrecompiled(precompiled) : precompiled;
   if (built !== undefined && built.fingerprint === templateFingerprint(files)) {
     const env = (handlebarsRuntime as unknown as typeof Handlebars).create();
     return buildTemplateSet(files, env, (path) => {
       const spec = built.specs[path];
-      if (spec === undefined) throw new Error(`Template ${path} is missing from ${precompiled?.href}.`);
+      if (spec === undefined) throw new Error(`Template ${path} is missing from the precompiled templates.`);
       return env.template(spec);
     });
   }

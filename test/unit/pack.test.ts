@@ -41,7 +41,6 @@ describe("npm pack", () => {
   it("ships bin, the bundled dist and templates only", () => {
     expect(packedFiles).toContain("bin/create-chatkit-server.js");
     expect(packedFiles).toContain("dist/create-chatkit-server.js");
-    expect(packedFiles).toContain("dist/precompiled-templates.js");
     // The bundle stands alone: tsc's module tree (dist/render/, ...) stays out.
     expect(packedFiles.filter((p) => /^dist\/.*\//.test(p))).toEqual([]);
     expect(packedFiles).toContain("templates/_gitignore");
