@@ -33,9 +33,11 @@ export function isOnPath(command: string, env: Readonly<Record<string, string | 
     names.some((name) => {
       const path = join(dir, name);
       try {
-        // Windows has no execute bit: an existing file with a PATHEXT extension runs.
-        accessSync(path, windows ? constants.F_OK : constants.X_OK);
-        return statSync(path).isFile();
+        // Most PATH folders lack the command: a stat that returns undefined then, instead of
+        // an error thrown and caught for each. Windows has no execute bit: a file runs.
+        if (statSync(path, { throwIfNoEntry: false })?.isFile() !== true) return false;
+        if (!windows) accessSync(path, constants.X_OK);
+        return true;
       } catch {
         return false;
       }
