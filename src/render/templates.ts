@@ -10,7 +10,7 @@
  * templates are compiled as they are.
  */
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { crc32 } from "node:zlib";
 import type Handlebars from "handlebars";
 import handlebarsRuntime from "handlebars/runtime.js";
@@ -32,14 +32,15 @@ export interface PrecompiledTemplates {
 }
 
 // Synchronous on purpose: a few dozen small files, read before anything else can run, and
-// fs/promises' first use alone costs more than reading them all.
+// fs/promises' first use alone costs more than reading them all. `root` is resolved once and
+// the names below it are joined by hand: path.join would normalise each whole path again.
 function readTree(root: string, prefix = ""): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
-  for (const dirent of readdirSync(join(root, prefix), { withFileTypes: true })) {
+  for (const dirent of readdirSync(`${root}/${prefix}`, { withFileTypes: true })) {
     if (isIgnored(dirent.name)) continue;
     const path = prefix + dirent.name;
     if (dirent.isDirectory()) Object.assign(files, readTree(root, `${path}/`));
-    else if (dirent.isFile()) files[path] = readFileSync(join(root, path));
+    else if (dirent.isFile()) files[path] = readFileSync(`${root}/${path}`);
     else throw new Error(`Template ${path} is neither a file nor a directory (symlinks are not supported).`);
   }
   return files;
@@ -48,7 +49,7 @@ function readTree(root: string, prefix = ""): Record<string, Uint8Array> {
 /** Reads every file of a templates directory, by path relative to it. */
 export async function readTemplateFiles(dir: string): Promise<Record<string, Uint8Array>> {
   try {
-    return readTree(dir);
+    return readTree(resolve(dir));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`Templates directory not found: ${dir}`);
     throw error;

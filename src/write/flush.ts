@@ -45,9 +45,11 @@ async function flushIntoNewDir(plan: WritePlan, signal: AbortSignal | undefined)
   try {
     // Synchronous on purpose: a few dozen small files into a folder nobody else sees; the
     // thread pool's round trips would cost more than the writes. Ctrl-C is checked after.
+    // The paths come from the templates/ tree (relative, "/"-separated, no "." or ".."), so
+    // they are joined by hand: path.join would normalise each whole path again.
     mkdirSync(temp);
-    for (const folder of foldersOf(plan.writes.map((w) => w.path))) mkdirSync(join(temp, folder));
-    for (const write of plan.writes) writeFileSync(join(temp, write.path), write.contents, { mode: FILE_MODE });
+    for (const folder of foldersOf(plan.writes.map((w) => w.path))) mkdirSync(`${temp}/${folder}`);
+    for (const write of plan.writes) writeFileSync(`${temp}/${write.path}`, write.contents, { mode: FILE_MODE });
     throwIfCancelled(signal);
     renameSync(temp, plan.targetDir);
   } catch (error) {
