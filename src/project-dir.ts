@@ -3,7 +3,7 @@
  * The disk is read synchronously: a few calls before anything else can happen, each of which
  * would otherwise cost a round trip to libuv's thread pool.
  */
-import { lstatSync, readdirSync, statSync } from "node:fs";
+import { lstatSync, readdirSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, isAbsolute, normalize, relative, resolve } from "node:path";
 import { FailureError, UserError } from "./errors.js";
 import { describeFsError, fsErrorCode } from "./fs-errors.js";
@@ -88,12 +88,21 @@ function fileInTheWay(dir: string): string | undefined {
   return undefined;
 }
 
+/** stat or lstat of `path`; undefined when it fails (a missing path fails without throwing). */
+function infoOf(stat: typeof statSync, path: string): Stats | undefined {
+  try {
+    return stat(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
 /** The target or its closest existing ancestor, when that is a symbolic link to nothing. */
 function danglingLink(dir: string): string | undefined {
   for (let path = dir; path !== dirname(path); path = dirname(path)) {
-    const link = lstatSync(path, { throwIfNoEntry: false });
+    const link = infoOf(lstatSync, path);
     if (link === undefined) continue;
-    return link.isSymbolicLink() && statSync(path, { throwIfNoEntry: false }) === undefined ? path : undefined;
+    return link.isSymbolicLink() && infoOf(statSync, path) === undefined ? path : undefined;
   }
   return undefined;
 }
