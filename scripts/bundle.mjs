@@ -1,8 +1,9 @@
 // Build step after tsc: bundles dist/cli.js and what it imports (commander, the Handlebars
 // runtime, the precompiled templates, ...) into dist/create-chatkit-server.js plus one chunk
 // for the code every command shares and one per lazily loaded part (update, check, prompts,
-// chalk, YAML, the Handlebars compiler). Node's ES module loader costs about half a millisecond per file, so
-// a start that loads a hundred small modules, or even ten chunks, is mostly loading.
+// chalk, YAML, the Handlebars compiler). Node's ES module loader costs about half a
+// millisecond per file, so a start that loads a hundred small modules, or even ten chunks,
+// is mostly loading.
 import { readdir, readFile, rm } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { build } from "esbuild";
