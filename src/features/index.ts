@@ -1,9 +1,10 @@
 /** Registry of features; the renderer applies each of them, in this order. */
 import { agentFeature } from "./agent.js";
+import { attachmentsFeature } from "./attachments.js";
 import { authFeature } from "./auth.js";
 import { storeFeature } from "./store.js";
 import type { Feature } from "./types.js";
 
-export const features: readonly Feature[] = [storeFeature, authFeature, agentFeature];
+export const features: readonly Feature[] = [storeFeature, authFeature, agentFeature, attachmentsFeature];
 
 export type { Feature, FeatureContext, FeatureSelection } from "./types.js";

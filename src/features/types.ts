@@ -17,6 +17,8 @@ export interface FeatureContext {
   agentsImports: string[];
   tools: { any: boolean; example: boolean; webSearch: boolean };
   titles: { any: boolean; firstMessage: boolean; model: boolean };
+  /** `any` when users can attach files; then exactly one of `local` / `database` is true. */
+  attachments: { any: boolean; local: boolean; database: boolean };
 }
 
 /** What one feature contributes for a given set of answers. */

@@ -158,18 +158,26 @@ export function choiceSetOption<const Id extends string, const V extends string>
 }
 
 export function choiceOption<const Id extends string, const V extends string>(
-  fields: BaseFields<Id> & { valueName: string; choices: readonly Choice<V>[]; default: NoInfer<V> },
+  fields: BaseFields<Id> & {
+    valueName: string;
+    choices: readonly Choice<V>[];
+    default: NoInfer<V> | ((answers: AnswerMap) => NoInfer<V>);
+    defaultHelp?: string;
+    /** A further check of a listed choice against the other answers; returns the error message. */
+    check?: (value: NoInfer<V>, answers: AnswerMap) => string | undefined;
+  },
 ): OptionSpec<Id, V> {
+  const { check, ...rest } = fields;
   const available = fields.choices.filter((c) => c.disabledReason === undefined).map((c) => c.value);
   return {
-    ...fields,
+    ...rest,
     type: "choice",
     // Membership is checked in validate, so stored answers get the same check as flags.
     parse: (raw) => ok(raw.trim() as V),
-    validate(value) {
+    validate(value, answers) {
       const choice = fields.choices.find((c) => c.value === value);
       if (choice === undefined) return `${fields.flag} must be one of: ${available.join(", ")} (got ${showValue(value)}).`;
-      return choice.disabledReason;
+      return choice.disabledReason ?? check?.(value, answers);
     },
   };
 }

@@ -56,6 +56,24 @@ export const optionSchema = [
     prompt: { kind: "input", message: "PostgreSQL URL for development (DATABASE_URL overrides it):" },
   }),
   choiceOption({
+    id: "attachments",
+    flag: "--attachments",
+    valueName: "<storage>",
+    description: "Whether users can attach files and images to messages, and where their bytes are kept.",
+    choices: [
+      { value: "local", label: "Local: files in a directory on this machine (one server)" },
+      { value: "database", label: "Database: in the store's own database (shared by every replica)" },
+      { value: "none", label: "None: no attachments" },
+    ],
+    default: (answers) => (answers.store === "postgres" ? "database" : "local"),
+    defaultHelp: '"database" with --store postgres, else "local"',
+    check: (storage, answers) =>
+      storage === "database" && answers.store === "memory"
+        ? "--attachments database needs --store sqlite or postgres: the memory store has no database."
+        : undefined,
+    prompt: { kind: "select", message: "File and image attachments:" },
+  }),
+  choiceOption({
     id: "auth",
     flag: "--auth",
     valueName: "<mode>",

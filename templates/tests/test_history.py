@@ -12,7 +12,7 @@ from chatkit.types import (
     UserMessageTextContent,
 )
 
-from app.server import HistoryConverter
+from app.history import HistoryConverter
 from tests.conftest import StartChat
 from tests.support import replies, thread_id_of
 

@@ -1,0 +1,1 @@
+"""Files and images that users attach to their messages."""

@@ -1,0 +1,1 @@
+"""TODO: local_blobs (skeleton; filled in on this branch)."""

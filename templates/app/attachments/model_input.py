@@ -1,0 +1,1 @@
+"""TODO: model_input (skeleton; filled in on this branch)."""

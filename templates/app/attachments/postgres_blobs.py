@@ -1,0 +1,1 @@
+"""TODO: postgres_blobs (skeleton; filled in on this branch)."""

@@ -1,0 +1,1 @@
+"""TODO: sqlite_blobs (skeleton; filled in on this branch)."""
