@@ -97,6 +97,8 @@ export const templateHelpers = {
   toml: (value: unknown) => tomlString(requireString("toml", value)),
   json: (value: unknown) => JSON.stringify(value),
   eq: (a: unknown, b: unknown) => a === b,
+  // Handlebars passes its options object last: only the arguments before it count.
+  or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
   pyImport: (module: unknown, names: unknown) => {
     if (!Array.isArray(names) || !names.every((name) => typeof name === "string")) {
       throw new Error("The {{pyImport}} helper needs a list of names.");
