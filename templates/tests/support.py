@@ -118,12 +118,16 @@ class ChatKitClient:
 
     def stored_items(self, thread_id: str, context: RequestContext) -> list[ThreadItem]:
         """Every item the app's store holds for the thread, hidden ones too."""
-        assert self.http.portal is not None, "start the TestClient first"
-        store = self.http.app.state.chatkit_server.store  # type: ignore[attr-defined]
-        page = self.http.portal.call(
-            store.load_thread_items, thread_id, None, 1000, "asc", context
+        page = self.portal_call(
+            "load_thread_items", thread_id, None, 1000, "asc", context
         )
         return page.data
+
+    def portal_call(self, store_method: str, *args: Any) -> Any:
+        """Call a method of the app's own store, on the app's event loop."""
+        assert self.http.portal is not None, "start the TestClient first"
+        store = self.http.app.state.chatkit_server.store  # type: ignore[attr-defined]
+        return self.http.portal.call(getattr(store, store_method), *args)
 
 
 def parse_sse(body: str) -> list[Event]:

@@ -9,6 +9,7 @@ from chatkit.types import (
     AssistantMessageItem,
     InferenceOptions,
     UserMessageItem,
+    UserMessageTagContent,
     UserMessageTextContent,
 )
 
@@ -83,3 +84,27 @@ async def test_history_converts_for_chat_completions_models() -> None:
         ("user", "Hi"),
         ("assistant", "Hello!"),
     ]
+
+
+async def test_mentions_reach_the_model_as_context() -> None:
+    # Without tag_to_message_content, a message with an @-mention fails the turn.
+    mention = UserMessageTagContent(
+        id="doc_7", text="Roadmap", data={"owner": "Ada", "body": "x" * 5_000}
+    )
+    message = UserMessageItem(
+        id="msg_1",
+        thread_id="thr_1",
+        created_at=datetime.now(),
+        content=[UserMessageTextContent(text="Summarise "), mention],
+        inference_options=InferenceOptions(),
+    )
+
+    model_input = await HistoryConverter().to_agent_input([message])
+
+    context = "".join(part["text"] for item in model_input for part in item["content"])
+    assert "@Roadmap (id doc_7)" in context
+    assert '"owner": "Ada"' in context
+    # The entity's data is cut short, not sent whole.
+    assert "x" * 2_500 not in context
+    messages = Converter.items_to_messages(model_input)
+    assert any(text_of(m["content"]).startswith("Summarise") for m in messages)

@@ -4,11 +4,20 @@
 from __future__ import annotations
 
 import uuid
+from abc import abstractmethod
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, TypeVar
 
 from chatkit.store import Store, StoreItemType, default_generate_id
-from chatkit.types import Attachment, Page, Thread, ThreadItem, ThreadMetadata
+from chatkit.types import (
+    Attachment,
+    FeedbackKind,
+    Page,
+    Thread,
+    ThreadItem,
+    ThreadMetadata,
+)
 from pydantic import TypeAdapter
 
 from app.context import RequestContext
@@ -53,8 +62,38 @@ def timestamp_us(moment: datetime) -> int:
     return round(moment.timestamp() * 1_000_000)
 
 
+@dataclass(frozen=True)
+class Feedback:
+    """A user's thumbs up or down on one item (the latest one counts)."""
+
+    item_id: str
+    kind: FeedbackKind
+    created_at: datetime
+
+
 class ChatStore(Store[RequestContext]):
-    """A `chatkit.store.Store` with a lifecycle the app drives from its lifespan."""
+    """A `chatkit.store.Store` with a lifecycle the app drives from its lifespan,
+    and the users' feedback on items, which the SDK leaves to the server."""
+
+    @abstractmethod
+    async def save_feedback(
+        self,
+        thread_id: str,
+        item_ids: list[str],
+        kind: FeedbackKind,
+        context: RequestContext,
+    ) -> None:
+        """Record `kind` for each item, replacing earlier feedback on it.
+
+        All or nothing: raises `NotFoundError` when the thread or any of the items
+        is not the user's. Feedback goes when its item or thread is deleted.
+        """
+
+    @abstractmethod
+    async def load_feedback(
+        self, thread_id: str, context: RequestContext
+    ) -> list[Feedback]:
+        """The feedback on a thread's items, oldest first."""
 
     async def open(self) -> None:
         """Connect and create the schema; called once on startup."""

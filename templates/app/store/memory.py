@@ -10,10 +10,17 @@ from itertools import count
 from typing import Generic
 
 from chatkit.store import NotFoundError
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from chatkit.types import Attachment, FeedbackKind, Page, ThreadItem, ThreadMetadata
 
 from app.context import RequestContext
-from app.store.base import ChatStore, RowT, as_metadata, make_page, timestamp_us
+from app.store.base import (
+    ChatStore,
+    Feedback,
+    RowT,
+    as_metadata,
+    make_page,
+    timestamp_us,
+)
 
 _insertion_counter = count()
 
@@ -65,6 +72,8 @@ class _ThreadRecord:
     owner: str
     metadata: ThreadMetadata
     items: OrderedRows[ThreadItem] = field(default_factory=OrderedRows)
+    # item id -> the latest feedback on it
+    feedback: dict[str, Feedback] = field(default_factory=dict)
 
 
 class MemoryStore(ChatStore):
@@ -158,7 +167,33 @@ class MemoryStore(ChatStore):
         self, thread_id: str, item_id: str, context: RequestContext
     ) -> None:
         # Idempotent: the SDK also removes items that were streamed but never saved.
-        self._thread(thread_id, context).items.remove(item_id)
+        record = self._thread(thread_id, context)
+        record.items.remove(item_id)
+        record.feedback.pop(item_id, None)
+
+    # Feedback
+
+    async def save_feedback(
+        self,
+        thread_id: str,
+        item_ids: list[str],
+        kind: FeedbackKind,
+        context: RequestContext,
+    ) -> None:
+        record = self._thread(thread_id, context)
+        missing = [i for i in item_ids if i not in record.items.rows]
+        if missing:
+            raise NotFoundError(f"Item {missing[0]} not found in thread {thread_id}")
+        now = datetime.now()
+        for item_id in item_ids:
+            # Re-inserted, so the dict stays in the order feedback was last given.
+            record.feedback.pop(item_id, None)
+            record.feedback[item_id] = Feedback(item_id, kind, now)
+
+    async def load_feedback(
+        self, thread_id: str, context: RequestContext
+    ) -> list[Feedback]:
+        return list(self._thread(thread_id, context).feedback.values())
 
     # Attachments
 

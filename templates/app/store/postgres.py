@@ -5,17 +5,19 @@ an advisory lock, every write is a single statement or one transaction, and
 every query is scoped by the requesting user.
 """
 
+from datetime import datetime
 from typing import Any
 
 import asyncpg
 from chatkit.store import NotFoundError
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from chatkit.types import Attachment, FeedbackKind, Page, ThreadItem, ThreadMetadata
 
 from app.context import RequestContext
 from app.store.base import (
     ATTACHMENT_ADAPTER,
     ITEM_ADAPTER,
     ChatStore,
+    Feedback,
     as_metadata,
     make_page,
     timestamp_us,
@@ -52,6 +54,18 @@ MIGRATIONS = [
         data jsonb NOT NULL
     );
     CREATE INDEX chatkit_attachments_by_thread ON chatkit_attachments (thread_id);
+    """,
+    """
+    CREATE TABLE chatkit_feedback (
+        thread_id text NOT NULL,
+        item_id text NOT NULL,
+        owner text NOT NULL,
+        kind text NOT NULL,
+        created_at bigint NOT NULL,
+        PRIMARY KEY (thread_id, item_id),
+        FOREIGN KEY (thread_id, item_id)
+            REFERENCES chatkit_items (thread_id, id) ON DELETE CASCADE
+    );
     """,
 ]
 
@@ -280,6 +294,60 @@ class PostgresStore(ChatStore):
             attachment_id,
             context.user_id,
         )
+
+    # Feedback
+
+    async def save_feedback(
+        self,
+        thread_id: str,
+        item_ids: list[str],
+        kind: FeedbackKind,
+        context: RequestContext,
+    ) -> None:
+        wanted = sorted(set(item_ids))
+        async with self.pool.acquire() as conn, conn.transaction():
+            await _require_thread(conn, thread_id, context)
+            found = await conn.fetchval(
+                "SELECT count(*) FROM chatkit_items"
+                " WHERE thread_id = $1 AND id = ANY($2::text[])",
+                thread_id,
+                wanted,
+            )
+            if found != len(wanted):
+                raise NotFoundError(f"Item not found in thread {thread_id}")
+            await conn.execute(
+                """
+                INSERT INTO chatkit_feedback
+                    (thread_id, item_id, owner, kind, created_at)
+                SELECT $1, item_id, $3, $4, $5 FROM unnest($2::text[]) AS item_id
+                ON CONFLICT (thread_id, item_id) DO UPDATE
+                SET kind = excluded.kind, created_at = excluded.created_at
+                """,
+                thread_id,
+                wanted,
+                context.user_id,
+                kind,
+                timestamp_us(datetime.now()),
+            )
+
+    async def load_feedback(
+        self, thread_id: str, context: RequestContext
+    ) -> list[Feedback]:
+        async with self.pool.acquire() as conn:
+            await _require_thread(conn, thread_id, context)
+            rows = await conn.fetch(
+                "SELECT item_id, kind, created_at FROM chatkit_feedback"
+                " WHERE thread_id = $1 ORDER BY created_at, item_id",
+                thread_id,
+            )
+        return [
+            Feedback(
+                row["item_id"],
+                row["kind"],
+                datetime.fromtimestamp(row["created_at"] / 1_000_000),
+            )
+            for row in rows
+        ]
 
 
 async def migrate(pool: asyncpg.Pool, schema: str) -> None:

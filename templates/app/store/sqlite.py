@@ -1,18 +1,20 @@
 """A SQLite store: one file, WAL mode, every query scoped by the requesting user."""
 
 import asyncio
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 from chatkit.store import NotFoundError
-from chatkit.types import Attachment, Page, ThreadItem, ThreadMetadata
+from chatkit.types import Attachment, FeedbackKind, Page, ThreadItem, ThreadMetadata
 
 from app.context import RequestContext
 from app.store.base import (
     ATTACHMENT_ADAPTER,
     ITEM_ADAPTER,
     ChatStore,
+    Feedback,
     as_metadata,
     make_page,
     timestamp_us,
@@ -44,6 +46,15 @@ CREATE TABLE IF NOT EXISTS attachments (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attachments_by_thread ON attachments (thread_id);
+CREATE TABLE IF NOT EXISTS feedback (
+    thread_id TEXT NOT NULL,
+    item_id TEXT NOT NULL,
+    owner TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (thread_id, item_id),
+    FOREIGN KEY (thread_id, item_id) REFERENCES items (thread_id, id) ON DELETE CASCADE
+);
 """
 
 # True when thread ? belongs to user ?: lets one statement check the owner and do its work.
@@ -270,6 +281,62 @@ class SQLiteStore(ChatStore):
                 "DELETE FROM attachments WHERE id = ? AND owner = ?",
                 (attachment_id, context.user_id),
             )
+
+    # Feedback
+
+    async def save_feedback(
+        self,
+        thread_id: str,
+        item_ids: list[str],
+        kind: FeedbackKind,
+        context: RequestContext,
+    ) -> None:
+        wanted = sorted(set(item_ids))
+        if not wanted:
+            await self._require_thread(thread_id, context)
+            return
+        marks = ", ".join("?" * len(wanted))
+        now = timestamp_us(datetime.now())
+        async with self._write_lock:
+            await self.db.execute("BEGIN IMMEDIATE")
+            try:
+                found = await self._fetch_all(
+                    f"SELECT id FROM items WHERE thread_id = ? AND id IN ({marks})"
+                    f" AND {OWNED_THREAD}",
+                    (thread_id, *wanted, thread_id, context.user_id),
+                )
+                missing = set(wanted) - {row[0] for row in found}
+                if missing:
+                    raise NotFoundError(
+                        f"Item {min(missing)} not found in thread {thread_id}"
+                    )
+                await self.db.executemany(
+                    """
+                    INSERT INTO feedback (thread_id, item_id, owner, kind, created_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (thread_id, item_id) DO UPDATE
+                    SET kind = excluded.kind, created_at = excluded.created_at
+                    """,
+                    [(thread_id, i, context.user_id, kind, now) for i in wanted],
+                )
+            except BaseException:
+                await self.db.execute("ROLLBACK")
+                raise
+            await self.db.execute("COMMIT")
+
+    async def load_feedback(
+        self, thread_id: str, context: RequestContext
+    ) -> list[Feedback]:
+        await self._require_thread(thread_id, context)
+        rows = await self._fetch_all(
+            "SELECT item_id, kind, created_at FROM feedback WHERE thread_id = ?"
+            " ORDER BY created_at, item_id",
+            (thread_id,),
+        )
+        return [
+            Feedback(item_id, kind, datetime.fromtimestamp(created_at / 1_000_000))
+            for item_id, kind, created_at in rows
+        ]
 
     # Helpers
 
