@@ -51,7 +51,12 @@ export const agentFeature: Feature = {
           ...(answers.provider === "litellm" ? [] : ["OpenAIProvider"]),
           ...(tools.includes("web-search") ? ["WebSearchTool"] : []),
         ],
-        tools: { any: tools.length > 0, example: tools.includes("example"), webSearch: tools.includes("web-search") },
+        tools: {
+          any: tools.length > 0,
+          example: tools.includes("example"),
+          webSearch: tools.includes("web-search"),
+          widget: tools.includes("widget"),
+        },
         titles: {
           any: answers.titles !== "none",
           firstMessage: answers.titles === "first-message",

@@ -3,8 +3,9 @@ import { agentFeature } from "./agent.js";
 import { attachmentsFeature } from "./attachments.js";
 import { authFeature } from "./auth.js";
 import { storeFeature } from "./store.js";
+import { widgetsFeature } from "./widgets.js";
 import type { Feature } from "./types.js";
 
-export const features: readonly Feature[] = [storeFeature, authFeature, agentFeature, attachmentsFeature];
+export const features: readonly Feature[] = [storeFeature, authFeature, agentFeature, attachmentsFeature, widgetsFeature];
 
 export type { Feature, FeatureContext, FeatureSelection } from "./types.js";

@@ -1,0 +1,11 @@
+"""Errors a request can end in that are the client's to fix, not the server's."""
+
+
+class RequestError(Exception):
+    """Answered as `{"error": {"code", "message"}}` with `status` (see app/main.py)."""
+
+    def __init__(self, status: int, code: str, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
