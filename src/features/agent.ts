@@ -25,12 +25,13 @@ function pythonFloat(value: number): string {
 
 export const agentFeature: Feature = {
   id: "agent",
-  claims: ["app/tools.py", "tests/test_tools.py", "tests/test_titles.py"],
+  claims: ["app/tools.py", "tests/test_tools.py", "tests/test_titles.py", "app/client_tools.py", "tests/test_client_tools.py"],
   select(answers) {
     const tools = answers.tools === "none" ? [] : answers.tools.split(",");
     const settings = modelSettings(answers);
     const files = [];
     if (tools.includes("example")) files.push("app/tools.py", "tests/test_tools.py");
+    if (tools.includes("client")) files.push("app/client_tools.py", "tests/test_client_tools.py");
     if (answers.titles !== "none") files.push("tests/test_titles.py");
     return {
       files,
@@ -50,12 +51,14 @@ export const agentFeature: Feature = {
           ...(settings.length > 0 ? ["ModelSettings"] : []),
           ...(answers.provider === "litellm" ? [] : ["OpenAIProvider"]),
           ...(tools.includes("web-search") ? ["WebSearchTool"] : []),
+          ...(tools.includes("client") ? ["StopAtTools"] : []),
         ],
         tools: {
           any: tools.length > 0,
           example: tools.includes("example"),
           webSearch: tools.includes("web-search"),
           widget: tools.includes("widget"),
+          client: tools.includes("client"),
         },
         titles: {
           any: answers.titles !== "none",

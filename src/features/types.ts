@@ -15,7 +15,7 @@ export interface FeatureContext {
   usesReasoning: boolean;
   /** Names app/agent.py imports from `agents` (render with the pyImport helper). */
   agentsImports: string[];
-  tools: { any: boolean; example: boolean; webSearch: boolean; widget: boolean };
+  tools: { any: boolean; example: boolean; webSearch: boolean; widget: boolean; client: boolean };
   titles: { any: boolean; firstMessage: boolean; model: boolean };
   /** `any` when users can attach files; then exactly one of `local` / `database` is true. */
   attachments: { any: boolean; local: boolean; database: boolean };

@@ -210,6 +210,7 @@ export const optionSchema = [
     choices: [
       { value: "example", label: "An example function tool in app/tools.py (yours to edit)" },
       { value: "web-search", label: "Web search (hosted by OpenAI)" },
+      { value: "client", label: "An example client tool: the agent asks the browser for the page's selected text (app/client_tools.py)" },
       { value: "widget", label: "An example widget with buttons, and the action handlers behind them (app/widgets/)" },
     ],
     check: (tools, answers) =>

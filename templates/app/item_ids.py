@@ -5,12 +5,16 @@ Chat Completions based models (OpenAI-compatible endpoints, LiteLLM) give every
 item the same placeholder id (`__fake_id__`), so without remapping the second
 assistant message overwrites the first. We give every assistant message a new
 store id and keep it consistent across its added, updated, done and removed events.
+A client tool call item is given its id from the model's tool call, placeholder
+included, so it gets a fresh store id too.
 """
 
 from collections.abc import Callable
 
+from chatkit.store import StoreItemType
 from chatkit.types import (
     AssistantMessageItem,
+    ClientToolCallItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
@@ -22,7 +26,7 @@ from chatkit.types import (
 class ItemIdRemapper:
     """Rewrites the item ids of one turn's events; create one per turn."""
 
-    def __init__(self, new_id: Callable[[], str]) -> None:
+    def __init__(self, new_id: Callable[[StoreItemType], str]) -> None:
         self._new_id = new_id
         # model id -> store id of the message currently being streamed under it
         self._streaming: dict[str, str] = {}
@@ -44,6 +48,9 @@ class ItemIdRemapper:
             case ThreadItemDoneEvent(item=AssistantMessageItem() as item):
                 store_id = self._streaming.pop(item.id, None) or self._issue(item.id)
                 return [ThreadItemDoneEvent(item=_with_id(item, store_id))]
+            case ThreadItemDoneEvent(item=ClientToolCallItem() as item):
+                fresh = item.model_copy(update={"id": self._new_id("tool_call")})
+                return [ThreadItemDoneEvent(item=fresh)]
             case ThreadItemRemovedEvent(item_id=model_id) if model_id in self._issued:
                 # A guardrail removes what the model produced: every message of it.
                 self._streaming.pop(model_id, None)
@@ -54,7 +61,7 @@ class ItemIdRemapper:
         return [event]
 
     def _issue(self, model_id: str) -> str:
-        store_id = self._new_id()
+        store_id = self._new_id("message")
         self._issued.setdefault(model_id, []).append(store_id)
         return store_id
 

@@ -96,10 +96,17 @@ class _RecordingRun:
                         )
                 else:
                     call = calls.pop(raw.get("call_id", ""), None)
-                    if call is not None:
+                    if call is not None and not self._is_client_tool(call):
                         call.output = raw.get("output")
                         await self._store(call)
             yield event
+
+    def _is_client_tool(self, record: ToolCallRecord) -> bool:
+        """A tool that handed its call to the browser: the SDK stores that call as a
+        `ClientToolCallItem`, which must stay the thread's last item until the
+        browser answers, so no record of it is kept here."""
+        asked = self._context.client_tool_call
+        return asked is not None and asked.name == record.name
 
     async def _store(self, record: ToolCallRecord) -> None:
         thread = self._context.thread

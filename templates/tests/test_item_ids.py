@@ -244,7 +244,7 @@ def message(item_id: str, text: str) -> AssistantMessageItem:
 
 def test_removal_covers_every_message_issued_under_the_id() -> None:
     fresh_ids = iter(["msg_1", "msg_2"])
-    remapper = ItemIdRemapper(lambda: next(fresh_ids))
+    remapper = ItemIdRemapper(lambda _type: next(fresh_ids))
 
     for text in ("first", "second"):
         remapper.remap(ThreadItemAddedEvent(item=message(PLACEHOLDER_ID, text)))
@@ -258,6 +258,6 @@ def test_removal_covers_every_message_issued_under_the_id() -> None:
 
 
 def test_other_events_pass_through() -> None:
-    remapper = ItemIdRemapper(lambda: "msg_new")
+    remapper = ItemIdRemapper(lambda _type: "msg_new")
     event = ThreadItemRemovedEvent(item_id="wf_1")
     assert remapper.remap(event) == [event]
