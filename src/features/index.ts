@@ -2,10 +2,11 @@
 import { agentFeature } from "./agent.js";
 import { attachmentsFeature } from "./attachments.js";
 import { authFeature } from "./auth.js";
+import { dictationFeature } from "./dictation.js";
 import { storeFeature } from "./store.js";
 import { widgetsFeature } from "./widgets.js";
 import type { Feature } from "./types.js";
 
-export const features: readonly Feature[] = [storeFeature, authFeature, agentFeature, attachmentsFeature, widgetsFeature];
+export const features: readonly Feature[] = [storeFeature, authFeature, agentFeature, attachmentsFeature, widgetsFeature, dictationFeature];
 
 export type { Feature, FeatureContext, FeatureSelection } from "./types.js";

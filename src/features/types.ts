@@ -19,6 +19,9 @@ export interface FeatureContext {
   titles: { any: boolean; firstMessage: boolean; model: boolean };
   /** `any` when users can attach files; then exactly one of `local` / `database` is true. */
   attachments: { any: boolean; local: boolean; database: boolean };
+  /** `--dictation on`, and the speech-to-text model it uses by default. */
+  dictation: boolean;
+  dictationModel: string;
 }
 
 /** What one feature contributes for a given set of answers. */

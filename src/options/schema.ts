@@ -232,6 +232,18 @@ export const optionSchema = [
     default: "first-message",
     prompt: { kind: "select", message: "Thread titles:" },
   }),
+  choiceOption({
+    id: "dictation",
+    flag: "--dictation",
+    valueName: "<on|off>",
+    description: "Whether the composer's microphone button works: speech is transcribed by the provider.",
+    choices: [
+      { value: "off", label: "Off" },
+      { value: "on", label: "On: the provider's speech-to-text API turns recordings into text" },
+    ],
+    default: "off",
+    prompt: { kind: "select", message: "Dictation (speech to text in the composer):" },
+  }),
   integerOption({
     id: "historyLimit",
     flag: "--history-limit",
