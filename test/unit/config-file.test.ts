@@ -77,7 +77,7 @@ describe("wrong values are reported with the key path and position", () => {
     ["agentName:\n  first: A\n", 'c.yaml:1:1: "agentName": --agent-name must be text (got a mapping).'],
     ["model: null\n", 'c.yaml:1:1: "model": --model must be text (got null).'],
     ["historyLimit: [1, 2]\n", 'c.yaml:1:1: "historyLimit": --history-limit must be a whole number (got a list).'],
-    ["tools: [example, maps]\n", 'c.yaml:1:1: "tools": --tools must be "none" or a comma-separated list of: example, web-search (got "maps").'],
+    ["tools: [example, maps]\n", 'c.yaml:1:1: "tools": --tools must be "none" or a comma-separated list of: example, web-search, client, widget (got "maps").'],
   ])("%j", async (text, message) => {
     expect(await rejection(resolveWith(yaml(text)))).toBe(message);
   });

@@ -29,6 +29,7 @@ describe("defaults (non-interactive, e.g. --yes)", () => {
     expect(await resolveFlags({})).toEqual({
       store: "sqlite",
       databaseUrl: "postgresql://postgres@localhost:5432/postgres",
+      attachments: "local",
       auth: "none",
       userHeader: "X-User-Id",
       provider: "openai",
@@ -42,6 +43,7 @@ describe("defaults (non-interactive, e.g. --yes)", () => {
       reasoningEffort: "default",
       tools: "none",
       titles: "first-message",
+      dictation: "off",
       historyLimit: 50,
       python: "3.11",
     });
@@ -95,7 +97,7 @@ describe("validation errors name the flag and what is accepted", () => {
     [{ baseUrl: "http://x/v1" }, "--base-url only applies with --provider openai-compatible."],
     [{ provider: "openai-compatible", baseUrl: "ftp://x/v1" }, '--base-url must be an http:// or https:// URL (got "ftp://x/v1").'],
     [{ provider: "litellm", tools: "web-search" }, "--tools web-search needs --provider openai: hosted tools run on the Responses API only."],
-    [{ tools: "example,shell" }, '--tools must be "none" or a comma-separated list of: example, web-search (got "shell").'],
+    [{ tools: "example,shell" }, '--tools must be "none" or a comma-separated list of: example, web-search, client, widget (got "shell").'],
     [{ temperature: "2.5" }, '--temperature must be a number from 0 to 2, or empty to leave it unset (got "2.5").'],
     [{ temperature: "warm" }, '--temperature must be a number from 0 to 2, or empty to leave it unset (got "warm").'],
     [{ maxTokens: "1.5" }, '--max-tokens must be a whole number from 1 to 1000000, or empty to leave it unset (got "1.5").'],
@@ -168,6 +170,7 @@ describe("interactive resolution with an injected prompt", () => {
       store: "memory",
       // Not asked: it applies only to the postgres store.
       databaseUrl: "postgresql://postgres@localhost:5432/postgres",
+      attachments: "local",
       auth: "header",
       userHeader: "X-Forwarded-User",
       provider: "litellm",
@@ -183,11 +186,14 @@ describe("interactive resolution with an injected prompt", () => {
       reasoningEffort: "default",
       tools: "example",
       titles: "first-message",
+      dictation: "off",
       historyLimit: 20,
       python: "3.12",
     });
     expect(asked.map((q) => [q.kind, q.default])).toEqual([
       ["select", "sqlite"],
+      // The default follows the store: "database" for postgres, else "local".
+      ["select", "local"],
       ["select", "none"],
       ["input", "X-User-Id"],
       ["select", "openai"],
@@ -200,6 +206,7 @@ describe("interactive resolution with an injected prompt", () => {
       ["select", "default"],
       ["checkbox", "none"],
       ["select", "first-message"],
+      ["select", "off"],
       ["input", "50"],
       ["select", "3.11"],
     ]);
