@@ -12,11 +12,15 @@ export type AuthMode = "none" | "header";
 export interface ProjectVariant {
   store: StoreVariant;
   auth?: AuthMode;
+  /** More CLI flags (e.g. `--tools widget`), named by `label` in the variant's name. */
+  flags?: readonly string[];
+  label?: string;
 }
 
 /** A short name for messages, directories and cache keys, e.g. `postgres-header`. */
 export function variantName(variant: ProjectVariant): string {
-  return variant.auth && variant.auth !== "none" ? `${variant.store}-${variant.auth}` : variant.store;
+  const parts = [variant.store, variant.auth && variant.auth !== "none" ? variant.auth : undefined, variant.label];
+  return parts.filter((part) => part !== undefined).join("-");
 }
 
 const CLI_BIN = path.join(REPO_ROOT, "bin", "create-chatkit-server.js");
@@ -25,7 +29,7 @@ const CLI_DIST = path.join(REPO_ROOT, "dist", "create-chatkit-server.js");
 /** Runs `create-chatkit-server <targetDir> --yes --no-install --no-git --store <store> --auth <auth>`. */
 export async function generateProject(targetDir: string, variant: ProjectVariant): Promise<void> {
   await assertCliBuilt();
-  const flags = ["--store", variant.store, "--auth", variant.auth ?? "none"];
+  const flags = ["--store", variant.store, "--auth", variant.auth ?? "none", ...(variant.flags ?? [])];
   const result = await run(process.execPath, [CLI_BIN, targetDir, "--yes", "--no-install", "--no-git", ...flags], {
     cwd: path.dirname(targetDir),
     timeoutMs: 120_000,
