@@ -45,7 +45,7 @@ const COMBINATIONS = allCombinations().map((combination) => ({ ...combination, n
 const REPRESENTATIVE: Combination[] = [
   { provider: "openai", tools: "example,web-search", store: "postgres" },
   { provider: "openai-compatible", tools: "none", store: "memory" },
-  { provider: "litellm", tools: "none", store: "sqlite" },
+  { provider: "litellm", tools: "example,client,widget", store: "sqlite" },
 ];
 
 const INSTALLED = (FULL_MATRIX ? allCombinations() : REPRESENTATIVE).map((combination) => ({
@@ -96,6 +96,10 @@ describe(`every provider x tools x store (${COMBINATIONS.length} combinations) r
     expect(/\bget_current_time\b/.test(agent), "example tool in build_agent").toBe(combination.tools.includes("example"));
     expect(existsSync(path.join(dir, "app", "tools.py")), "app/tools.py").toBe(combination.tools.includes("example"));
     expect(/\bWebSearchTool\(/.test(agent), "web search tool in build_agent").toBe(combination.tools.includes("web-search"));
+    expect(/\bshow_counter,/.test(agent), "widget tool in build_agent").toBe(combination.tools.includes("widget"));
+    expect(existsSync(path.join(dir, "app", "widgets")), "app/widgets/").toBe(combination.tools.includes("widget"));
+    expect(/\bStopAtTools\(/.test(agent), "the client tool stops the run").toBe(combination.tools.includes("client"));
+    expect(existsSync(path.join(dir, "app", "client_tools.py")), "app/client_tools.py").toBe(combination.tools.includes("client"));
   }, CHECK_TIMEOUT);
 
   it.each(REFUSED)("refuses --provider $provider --tools $tools with exit 2 and the reason", async ({ provider, tools }) => {

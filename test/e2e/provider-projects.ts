@@ -11,7 +11,7 @@ import { describeFailure, run, runOrThrow, type RunResult } from "./process.js";
 import { cacheRoot, ensureUv, findBasePython, REPO_ROOT } from "./python-env.js";
 
 export type Provider = "openai" | "openai-compatible" | "litellm";
-export type ToolSet = "none" | "example" | "web-search" | "example,web-search";
+export type ToolSet = "none" | "example" | "web-search" | "example,web-search" | "example,client,widget";
 
 export interface Combination {
   provider: Provider;
@@ -23,9 +23,9 @@ export const PROVIDERS: Provider[] = ["openai", "openai-compatible", "litellm"];
 export const STORES: StoreVariant[] = ["memory", "sqlite", "postgres"];
 /** Tool sets each provider accepts: web search is a hosted tool of the Responses API (openai only). */
 export const TOOLS_BY_PROVIDER: Record<Provider, ToolSet[]> = {
-  openai: ["none", "example", "web-search", "example,web-search"],
-  "openai-compatible": ["none", "example"],
-  litellm: ["none", "example"],
+  openai: ["none", "example", "web-search", "example,web-search", "example,client,widget"],
+  "openai-compatible": ["none", "example", "example,client,widget"],
+  litellm: ["none", "example", "example,client,widget"],
 };
 /** What the CLI must refuse (exit 2). */
 export const REFUSED: Array<{ provider: Provider; tools: ToolSet }> = (["openai-compatible", "litellm"] as const).flatMap(
@@ -41,7 +41,7 @@ export function allCombinations(): Combination[] {
 
 /** A short name usable as a directory and Python project name, e.g. `openai-compatible-example-sqlite`. */
 export function combinationName(combination: Combination): string {
-  return `${combination.provider}-${combination.tools.replace(",", "-and-")}-${combination.store}`;
+  return `${combination.provider}-${combination.tools.replaceAll(",", "-and-")}-${combination.store}`;
 }
 
 /** The CLI flags of a combination. */
