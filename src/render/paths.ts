@@ -11,6 +11,7 @@
 export const DOTFILE_RENAMES: Readonly<Record<string, string>> = {
   _gitignore: ".gitignore",
   "_env.example": ".env.example",
+  _dockerignore: ".dockerignore",
 };
 
 export const TEMPLATE_SUFFIX = ".hbs";

@@ -36,7 +36,7 @@ export function cacheRoot(): string {
 }
 
 /** The environment every uv call gets: a cache under ours, and never a Python download. */
-function uvEnv(): NodeJS.ProcessEnv {
+export function uvEnv(): NodeJS.ProcessEnv {
   return {
     ...process.env,
     UV_CACHE_DIR: path.join(cacheRoot(), "uv-cache"),

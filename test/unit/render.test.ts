@@ -54,7 +54,7 @@ describe("renderProject", () => {
 
   it("renames dotfiles by the one rename map, in any folder, and keeps other leading underscores", () => {
     const files = renderProject(ANSWERS, sampleTemplates(), META);
-    expect(DOTFILE_RENAMES).toEqual({ _gitignore: ".gitignore", "_env.example": ".env.example" });
+    expect(DOTFILE_RENAMES).toEqual({ _gitignore: ".gitignore", "_env.example": ".env.example", _dockerignore: ".dockerignore" });
     expect(files.has(".gitignore")).toBe(true);
     expect(files.has("app/.gitignore")).toBe(true);
     expect(text(files, ".env.example")).toBe("MODEL=gpt-5.4-mini\n");
