@@ -1,6 +1,7 @@
 /**
  * Attachments: files and images users attach to messages. `local` keeps the bytes in a
- * directory, `database` in the store's own database; `none` generates none of this code.
+ * directory, `database` in the store's own database; `none` generates none of this code
+ * but app/no_attachments.py, which answers attachment requests with a clear 400.
  * The byte storage sits behind one interface (app/attachments/blobs.py), one module per backend.
  */
 import type { Feature } from "./types.js";
@@ -9,7 +10,15 @@ import type { Feature } from "./types.js";
 const COMMON_FILES = [
   "app/attachments/__init__.py",
   "app/attachments/blobs.py",
+  "app/attachments/cleanup.py",
+  "app/attachments/content_checks.py",
   "app/attachments/model_input.py",
+  "app/attachments/routes.py",
+  "app/attachments/service.py",
+  "app/attachments/setup.py",
+  "app/attachments/signing.py",
+  "tests/test_attachments.py",
+  "tests/test_attachment_input.py",
 ];
 
 const BLOB_FILES = {
@@ -18,16 +27,24 @@ const BLOB_FILES = {
   postgres: "app/attachments/postgres_blobs.py",
 } as const;
 
+const OFF_FILES = ["app/no_attachments.py", "tests/test_uploads_off.py"];
+
 export const attachmentsFeature: Feature = {
   id: "attachments",
-  claims: [...COMMON_FILES, ...Object.values(BLOB_FILES)],
+  claims: [...COMMON_FILES, ...Object.values(BLOB_FILES), ...OFF_FILES],
   select(answers) {
     const storage = answers.attachments;
+    const backend = storage === "none" ? undefined : storage === "local" ? "local" : answers.store === "postgres" ? "postgres" : "sqlite";
     const context = {
-      attachments: { any: storage !== "none", local: storage === "local", database: storage === "database" },
+      attachments: {
+        any: backend !== undefined,
+        local: backend === "local",
+        database: storage === "database",
+        sqlite: backend === "sqlite",
+        postgres: backend === "postgres",
+      },
     };
-    if (storage === "none") return { files: [], context };
-    const blobs = storage === "local" ? BLOB_FILES.local : answers.store === "postgres" ? BLOB_FILES.postgres : BLOB_FILES.sqlite;
-    return { files: [...COMMON_FILES, blobs], context };
+    if (backend === undefined) return { files: OFF_FILES, context };
+    return { files: [...COMMON_FILES, BLOB_FILES[backend]], context, runtimeDependencies: ["python-multipart"] };
   },
 };

@@ -17,8 +17,11 @@ export interface FeatureContext {
   agentsImports: string[];
   tools: { any: boolean; example: boolean; webSearch: boolean; widget: boolean; client: boolean };
   titles: { any: boolean; firstMessage: boolean; model: boolean };
-  /** `any` when users can attach files; then exactly one of `local` / `database` is true. */
-  attachments: { any: boolean; local: boolean; database: boolean };
+  /**
+   * `any` when users can attach files; then exactly one of `local` / `database` is true,
+   * and exactly one of `local` / `sqlite` / `postgres` names the module keeping the bytes.
+   */
+  attachments: { any: boolean; local: boolean; database: boolean; sqlite: boolean; postgres: boolean };
   /** `--dictation on`, and the speech-to-text model it uses by default. */
   dictation: boolean;
   dictationModel: string;

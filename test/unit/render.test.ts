@@ -28,6 +28,8 @@ function sampleTemplates() {
     "app/store/sqlite.py": "# sqlite\n",
     "app/store/memory.py": "# memory\n",
     "tests/test_persistence.py": "# persistence\n",
+    "app/no_attachments.py": "# attachments off\n",
+    "tests/test_uploads_off.py": "# attachments off\n",
     "workflow.yml": "run: echo ${{ github.sha }} {{not a template}}\n",
     "logo.bin": BINARY,
     "pyproject.toml.hbs":

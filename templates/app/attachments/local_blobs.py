@@ -16,15 +16,18 @@ class LocalBlobs:
     The name is a hash of the id, so no id, however odd, becomes a path of its own.
     A file appears under its final name only once it is complete (written to a
     temporary file, flushed to disk, then renamed), so a crash mid-upload leaves at
-    most a `.part` file, which `prepare` removes.
+    most a `.part` file, which `start` removes.
     """
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
 
-    async def prepare(self) -> None:
+    async def start(self) -> None:
         """Create the directory and remove uploads a crash left unfinished."""
         await asyncio.to_thread(self._prepare)
+
+    async def stop(self) -> None:
+        """Nothing to release: every call opens and closes its own file."""
 
     async def put(self, attachment_id: str, chunks: AsyncIterable[bytes]) -> int:
         target = self._path(attachment_id)
@@ -44,7 +47,7 @@ class LocalBlobs:
             raise
         return size
 
-    async def open(self, attachment_id: str) -> bytes:
+    async def read(self, attachment_id: str) -> bytes:
         try:
             return await asyncio.to_thread(self._path(attachment_id).read_bytes)
         except FileNotFoundError:

@@ -95,6 +95,17 @@ class ChatStore(Store[RequestContext]):
     ) -> list[Feedback]:
         """The feedback on a thread's items, oldest first."""
 
+    @abstractmethod
+    async def attachment_ids_of_thread(
+        self, thread_id: str, context: RequestContext
+    ) -> list[str]:
+        """The attachments the user's messages in this thread carry."""
+
+    @abstractmethod
+    async def unsent_attachments(self, created_before_us: int) -> list[tuple[str, str]]:
+        """(id, owner) of every user's attachments that no message carries and
+        were created before `created_before_us` (microseconds since the epoch)."""
+
     async def open(self) -> None:
         """Connect and create the schema; called once on startup."""
 

@@ -222,3 +222,20 @@ class MemoryStore(ChatStore):
         existing = self._attachments.get(attachment_id)
         if existing is not None and existing[0] == context.user_id:
             del self._attachments[attachment_id]
+
+    async def attachment_ids_of_thread(
+        self, thread_id: str, context: RequestContext
+    ) -> list[str]:
+        return [
+            attachment_id
+            for attachment_id, (owner, attachment) in self._attachments.items()
+            if owner == context.user_id and attachment.thread_id == thread_id
+        ]
+
+    async def unsent_attachments(self, created_before_us: int) -> list[tuple[str, str]]:
+        return [
+            (attachment_id, owner)
+            for attachment_id, (owner, attachment) in self._attachments.items()
+            if attachment.thread_id is None
+            and (attachment.metadata or {}).get("created_us", 0) < created_before_us
+        ]

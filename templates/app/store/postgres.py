@@ -295,6 +295,24 @@ class PostgresStore(ChatStore):
             context.user_id,
         )
 
+    async def attachment_ids_of_thread(
+        self, thread_id: str, context: RequestContext
+    ) -> list[str]:
+        rows = await self.pool.fetch(
+            "SELECT id FROM chatkit_attachments WHERE thread_id = $1 AND owner = $2",
+            thread_id,
+            context.user_id,
+        )
+        return [row["id"] for row in rows]
+
+    async def unsent_attachments(self, created_before_us: int) -> list[tuple[str, str]]:
+        rows = await self.pool.fetch(
+            "SELECT id, owner FROM chatkit_attachments WHERE thread_id IS NULL"
+            " AND coalesce((data->'metadata'->>'created_us')::bigint, 0) < $1",
+            created_before_us,
+        )
+        return [(row["id"], row["owner"]) for row in rows]
+
     # Feedback
 
     async def save_feedback(

@@ -282,6 +282,23 @@ class SQLiteStore(ChatStore):
                 (attachment_id, context.user_id),
             )
 
+    async def attachment_ids_of_thread(
+        self, thread_id: str, context: RequestContext
+    ) -> list[str]:
+        rows = await self._fetch_all(
+            "SELECT id FROM attachments WHERE thread_id = ? AND owner = ?",
+            (thread_id, context.user_id),
+        )
+        return [row[0] for row in rows]
+
+    async def unsent_attachments(self, created_before_us: int) -> list[tuple[str, str]]:
+        rows = await self._fetch_all(
+            "SELECT id, owner FROM attachments WHERE thread_id IS NULL"
+            " AND coalesce(json_extract(data, '$.metadata.created_us'), 0) < ?",
+            (created_before_us,),
+        )
+        return [(row[0], row[1]) for row in rows]
+
     # Feedback
 
     async def save_feedback(
