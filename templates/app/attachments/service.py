@@ -181,20 +181,19 @@ class AttachmentService(AttachmentStore[RequestContext]):
         media_type = media_type_of(declared_type)
         check_declared(media_type, None, self.policy.media_types, self.policy.max_bytes)
         attachment_id = self.generate_attachment_id(media_type, context)
-        # The record comes first, marked not uploaded: should the bytes never
-        # arrive, nothing points at missing bytes and the cleanup removes it.
-        pending = self._record(attachment_id, clean_name(name), media_type, context)
-        await self.store.save_attachment(pending, context)
+        # Bytes first, then the record: an upload cut short leaves no record
+        # pointing at missing bytes.
+        size = await self.blobs.put(
+            attachment_id, checked(chunks, media_type, self.policy.max_bytes)
+        )
+        attachment = self._record(attachment_id, clean_name(name), media_type, context)
+        metadata = {**(attachment.metadata or {}), "size": size, "uploaded": True}
+        uploaded = attachment.model_copy(update={"metadata": metadata})
         try:
-            size = await self.blobs.put(
-                attachment_id, checked(chunks, media_type, self.policy.max_bytes)
-            )
+            await self.store.save_attachment(uploaded, context)
         except BaseException:
-            await self.store.delete_attachment(attachment_id, context)
+            await self.blobs.delete(attachment_id)
             raise
-        metadata = {**(pending.metadata or {}), "size": size, "uploaded": True}
-        uploaded = pending.model_copy(update={"metadata": metadata})
-        await self.store.save_attachment(uploaded, context)
         return uploaded
 
     # Reading and deleting.
