@@ -172,4 +172,19 @@ describe.runIf(existsSync(realTemplates))("real templates/", () => {
       expect([...files.keys()].some((p) => p.includes("__pycache__") || p.includes(".ruff_cache"))).toBe(false);
     }
   });
+
+  it("always generate the request checks, their bounds in settings and the README", async () => {
+    const templates = await loadTemplates(realTemplates);
+    const bounds = ["max_page_size", "max_title_chars", "max_message_chars", "max_content_parts", "max_feedback_items", "max_metadata_bytes"];
+    for (const store of ["sqlite", "memory", "postgres"] as const) {
+      const files = renderProject({ ...ANSWERS, store }, templates, META);
+      expect(files.has("app/request_checks.py"), store).toBe(true);
+      expect(files.has("tests/test_request_checks.py"), store).toBe(true);
+      expect(text(files, "app/main.py")).toContain("limits=RequestLimits.from_settings(settings)");
+      for (const bound of bounds) {
+        expect(text(files, "app/settings.py")).toMatch(new RegExp(`${bound}: int = Field\\(default=[\\d_]+, ge=1\\)`));
+        expect(text(files, "README.md")).toContain(`\`CHATKIT_${bound.toUpperCase()}\``);
+      }
+    }
+  });
 });
