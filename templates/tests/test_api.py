@@ -4,7 +4,9 @@ from typing import Any
 
 import chatkit.server
 import pytest
+from starlette.middleware.base import BaseHTTPMiddleware
 
+from app.security_headers import SECURITY_HEADERS, SecurityHeaders
 from tests.conftest import StartChat
 from tests.support import (
     PLACEHOLDER_ID,
@@ -113,12 +115,31 @@ def test_oversized_bodies_are_413(start_chat: StartChat) -> None:
     assert response.json()["error"]["code"] == "request_too_large"
 
 
-def test_responses_carry_security_headers(start_chat: StartChat) -> None:
+def test_every_response_carries_the_security_headers(start_chat: StartChat) -> None:
+    chat = start_chat(replies("Hello!"), max_request_bytes=1000)
+    responses = {
+        "json": chat.send("threads.list", limit=10, order="desc"),
+        "event stream": chat.send("threads.create", input=user_input("Hi")),
+        "400": chat.http.post("/chatkit", content=b"{", headers=chat.headers),
+        "404 thread": chat.send("threads.get_by_id", thread_id="thr_missing"),
+        "404 route": chat.http.get("/nowhere"),
+        "413": chat.send("threads.create", input=user_input("x" * 2000)),
+        "health": chat.http.get("/health"),
+    }
+    streamed = responses["event stream"].headers["content-type"]
+    assert streamed.startswith("text/event-stream")
+    for kind, response in responses.items():
+        for name, value in SECURITY_HEADERS.items():
+            assert response.headers.get(name) == value, (kind, name)
+
+
+def test_no_middleware_re_streams_the_answers(start_chat: StartChat) -> None:
+    """`BaseHTTPMiddleware` copies every SSE chunk through a queue: none may be used."""
     chat = start_chat(replies())
-    response = chat.send("threads.list", limit=10, order="desc")
-    assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["x-frame-options"] == "DENY"
-    assert response.headers["cache-control"] == "no-store"
+    app = chat.http.app
+    layers = [middleware.cls for middleware in app.user_middleware]  # type: ignore[attr-defined]
+    assert SecurityHeaders in layers
+    assert BaseHTTPMiddleware not in layers
 
 
 def test_cors_allows_only_configured_origins(start_chat: StartChat) -> None:

@@ -14,6 +14,7 @@ def test_requests_without_a_user_are_401(
         response = anonymous.send("threads.list", limit=10, order="desc")
         assert response.status_code == 401
         assert response.json()["error"]["code"] == "unauthenticated"
+        assert response.headers["x-frame-options"] == "DENY"
 
 
 def test_users_only_see_their_own_threads(

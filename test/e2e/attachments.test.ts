@@ -171,6 +171,11 @@ describe.each(VARIANTS)("attachments over HTTP: $variant.store, $storage storage
         const created = await createTwoPhase(project.client(first), "big.png", PNG.length * 100, "image/png");
         await halfUpload(created.upload_descriptor!.url, PNG.length * 100, PNG);
         await first.kill9();
+        if (storage === "local") {
+          // The scenario is real: the killed server left a partial file behind.
+          const partial = await readdir(env.CHATKIT_ATTACHMENTS_DIR as string);
+          expect(partial.filter((name) => name.endsWith(".part"))).toHaveLength(1);
+        }
 
         const second = await project.startServer(env);
         const client = project.client(second);

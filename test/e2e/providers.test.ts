@@ -442,6 +442,50 @@ async function expectOwnChecksPass(live: Live, extraEnv: Record<string, string> 
   expect(format.code, describeFailure(format)).toBe(0);
 }
 
+
+// Attachments: an image, a PDF and a CSV file uploaded to the server (direct upload) and sent
+// in one message. The provider cannot reach this server's URLs, so the request it receives must
+// carry the bytes themselves (base64) and the file's text, on that turn and on the next (history).
+const PNG = Buffer.concat([Buffer.from("89504e470d0a1a0a", "hex"), Buffer.from("an image, as far as anyone checks")]);
+const PDF = Buffer.from("%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n");
+// No "time" in it: the fake model would call the clock tool.
+const CSV = "city,country\nParis,France\n";
+
+async function uploadDirect(baseUrl: string, name: string, data: Buffer, type: string): Promise<string> {
+  const form = new FormData();
+  form.append("file", new Blob([data], { type }), name);
+  const response = await fetch(`${baseUrl}/attachments`, { method: "POST", body: form });
+  const body = await response.text();
+  expect(response.status, body).toBe(200);
+  return (JSON.parse(body) as { id: string }).id;
+}
+
+async function expectAttachmentsReachTheModel(live: Live): Promise<void> {
+  const { api, client, server } = live;
+  const ids = [
+    await uploadDirect(server.baseUrl, "pixel.png", PNG, "image/png"),
+    await uploadDirect(server.baseUrl, "report.pdf", PDF, "application/pdf"),
+    await uploadDirect(server.baseUrl, "cities.csv", Buffer.from(CSV), "text/csv"),
+  ];
+  const before = api.requests.length;
+  const input = { content: [{ type: "input_text", text: "Look at these" }], attachments: ids, inference_options: {} };
+  const first = await client.stream({ type: "threads.create", params: { input } });
+  expectNoErrors(first);
+  expectNoErrors(await client.addUserMessage(createdThreadId(first), "Thanks"));
+
+  const turns = api.requests.slice(before);
+  expect(turns).toHaveLength(2);
+  for (const [n, request] of turns.entries()) {
+    const sent = JSON.stringify(request.body);
+    expect(sent, `turn ${n + 1}: the image bytes`).toContain(`data:image/png;base64,${PNG.toString("base64")}`);
+    expect(sent, `turn ${n + 1}: the PDF bytes`).toContain(`data:application/pdf;base64,${PDF.toString("base64")}`);
+    expect(sent, `turn ${n + 1}: the PDF's name`).toContain("report.pdf");
+    expect(sent, `turn ${n + 1}: the CSV's text`).toContain(JSON.stringify(CSV).slice(1, -1));
+    expect(sent, `turn ${n + 1}: no link to this server`).not.toContain(server.baseUrl);
+  }
+  expectCleanLogs(server);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe("--provider openai-compatible, served against a loopback Chat Completions API", () => {
@@ -468,6 +512,10 @@ describe("--provider openai-compatible, served against a loopback Chat Completio
   it("passes its own tests offline, ruff-clean", async () => {
     await expectOwnChecksPass(live());
   }, CHECK_TIMEOUT);
+
+  it("sends attached images, PDFs and text files to the model inline, on their turn and later", async () => {
+    await expectAttachmentsReachTheModel(live());
+  }, SERVER_TIMEOUT);
 });
 
 describe("--provider openai, served against a loopback Responses API (OPENAI_BASE_URL)", () => {
@@ -503,6 +551,10 @@ describe("--provider openai, served against a loopback Responses API (OPENAI_BAS
   it("passes its own tests offline, ruff-clean", async () => {
     await expectOwnChecksPass(live());
   }, CHECK_TIMEOUT);
+
+  it("sends attached images, PDFs and text files to the model inline, on their turn and later", async () => {
+    await expectAttachmentsReachTheModel(live());
+  }, SERVER_TIMEOUT);
 });
 
 describe("--provider litellm, served against a loopback Chat Completions API (model openai/<name>)", () => {
@@ -529,5 +581,9 @@ describe("--provider litellm, served against a loopback Chat Completions API (mo
     const stored = await expectStoredConversation(client, conversation);
     expectModelRequests(live(), CHAT_COMPLETIONS, stored, DUMMY_KEY);
     expectCleanLogs(server);
+  }, SERVER_TIMEOUT);
+
+  it("sends attached images, PDFs and text files to the model inline, on their turn and later", async () => {
+    await expectAttachmentsReachTheModel(live());
   }, SERVER_TIMEOUT);
 });
