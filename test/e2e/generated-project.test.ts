@@ -22,17 +22,37 @@ const VARIANTS: ProjectVariant[] = [
   { store: "postgres", auth: "header" },
 ];
 
+// A shell (a deployment container, a developer's) that exports the app's settings, each one
+// unlike what the tests expect or not valid at all: the suite's result must not change.
+const HOSTILE_SETTINGS: Record<string, string> = {
+  CHATKIT_HISTORY_LIMIT: "1",
+  CHATKIT_MAX_REQUEST_BYTES: "10",
+  CHATKIT_MODEL: "no-such-model",
+  CHATKIT_COMPOSER_MODELS: "not json",
+  CHATKIT_DB_PATH: "/proc/no/such/dir/chat.db",
+  CHATKIT_DATABASE_URL: "postgresql://nobody@127.0.0.1:1/nothing",
+  CHATKIT_DATABASE_SCHEMA: "elsewhere",
+  CHATKIT_USER_HEADER: "X-Someone-Else",
+  CHATKIT_ATTACHMENTS_DIR: "/proc/no/such/dir",
+  CHATKIT_ATTACHMENTS_MAX_BYTES: "1",
+  CHATKIT_ATTACHMENTS_MEDIA_TYPES: '["text/html"]',
+  CHATKIT_ATTACHMENTS_PER_MESSAGE: "0",
+  CHATKIT_LOG_LEVEL: "NOT-A-LEVEL",
+  CHATKIT_TRACING: "true",
+};
+
 const postgres = usePostgres();
 
 describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (variant) => {
   const project = useGeneratedProject(variant, { postgres });
   const persistent = variant.store !== "memory";
 
-  it("passes its own test suite", async () => {
+  it("passes its own test suite, whatever app settings the shell exports", async () => {
     // A postgres project's tests make a schema each in the database they are given.
     const databaseEnv: Record<string, string> =
       variant.store === "postgres" ? { TEST_DATABASE_URL: await postgres.get().createDatabase(`pytest_${project.name}`) } : {};
-    const result = await project.run(project.env.pytest, ["-q", "-p", "no:cacheprovider"], databaseEnv);
+    const env = { ...HOSTILE_SETTINGS, ...databaseEnv };
+    const result = await project.run(project.env.pytest, ["-q", "-p", "no:cacheprovider"], env);
     expect(result.code, describeFailure(result)).toBe(0);
     const summary = result.stdout.trim().split("\n").at(-1) ?? "";
     const passed = Number(/(\d+) passed/.exec(summary)?.[1] ?? 0);

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateProject } from "./generate-project.js";
 import { usePostgres } from "./postgres-server.js";
 import { describeFailure, run } from "./process.js";
+import { childEnv } from "./project-fixture.js";
 import { REPO_ROOT, ensureProjectEnv } from "./python-env.js";
 
 const CLI_BIN = path.join(REPO_ROOT, "bin", "create-chatkit-server.js");
@@ -89,7 +90,7 @@ describe("update: sqlite -> postgres with user edits", () => {
       const databaseUrl = await postgres.get().createDatabase("update_switch");
       const pytest = await run(env.pytest, ["-q", "-p", "no:cacheprovider"], {
         cwd: projectDir,
-        env: { ...process.env, TEST_DATABASE_URL: databaseUrl, PYTHONDONTWRITEBYTECODE: "1" },
+        env: { ...childEnv(), TEST_DATABASE_URL: databaseUrl, PYTHONDONTWRITEBYTECODE: "1" },
         timeoutMs: 10 * MINUTE,
       });
       expect(pytest.code, describeFailure(pytest)).toBe(0);
