@@ -20,6 +20,8 @@ export interface BinOptions {
   /** "closed": stdin ends at once; "open": a pipe that is never written to nor closed. */
   stdin?: "closed" | "open";
   killAfterMs?: number;
+  /** Close the reading end of stdout or stderr before the binary starts (as `| head` does once it has read enough). */
+  close?: readonly ("stdout" | "stderr")[];
 }
 
 export function runBin(args: readonly string[], options: BinOptions): Promise<BinResult> {
@@ -36,6 +38,7 @@ export function runBin(args: readonly string[], options: BinOptions): Promise<Bi
     stdio: ["pipe", "pipe", "pipe"],
   });
   if ((options.stdin ?? "closed") === "closed") child.stdin.end();
+  for (const name of options.close ?? []) child[name].destroy();
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
