@@ -9,6 +9,7 @@
  */
 import { CommanderError } from "commander";
 import { EXIT, type CliIO } from "./cli-io.js";
+import { refuseCommandTypo } from "./command-typo.js";
 import { createProject } from "./commands/create.js";
 import { CancelledError, FailureError, UserError, isPromptCancellation } from "./errors.js";
 import { buildProgram, type CommandLine } from "./program.js";
@@ -60,6 +61,7 @@ export async function run(args: readonly string[], io: CliIO): Promise<number> {
     const styles = await loadStyles(io);
     if (cli.command === "update") return await (await import("./commands/update.js")).updateProject(cli, io, styles);
     if (cli.command === "check") return await (await import("./commands/check.js")).checkProject(cli, io, styles);
+    refuseCommandTypo(cli.directory, program.commands.map((c) => c.name()), cli.run.force, io.cwd);
     return await createProject(cli, io, styles);
   } catch (error) {
     const { message, exitCode, detail } = describeError(error, io.env);

@@ -21,7 +21,7 @@ import { readProjectConfig } from "../project-config.js";
 import { DEFAULT_PROJECT_DIR, checkProjectDirInput, checkTargetState, toProjectTarget, type ProjectTarget } from "../project-dir.js";
 import { renderProject, type RenderedFiles } from "../render/render.js";
 import type { Styles } from "../styles.js";
-import { countActions, formatNextSteps, formatPlan, nextSteps, type CreateSummary } from "../summary.js";
+import { countActions, formatDuration, formatNextSteps, formatPlan, nextSteps, type CreateSummary } from "../summary.js";
 import { flushWrites } from "../write/flush.js";
 import { planWrites, type WritePlan } from "../write/plan.js";
 import { loadProjectTemplates } from "./templates.js";
@@ -123,13 +123,15 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, styles: S
   if (target.distributionName !== target.projectName) {
     note(`Python project name: ${target.distributionName} (normalised from "${target.projectName}")`);
   }
-  out(`\n${formatPlan(plan, styles)}\n`);
   if (cli.run.dryRun) {
+    out(`\n${formatPlan(plan, styles)}\n`);
     out(`Dry run: nothing was written (${countActions(plan)} when run for real).\n`);
     return finish({ git: "not run", install: "not run", nextSteps: [], exitCode: EXIT.ok });
   }
   cancelPoint();
+  // The list comes after the write: printed before it, a failure would read as if the files were made.
   await flushPlan(plan, target, io.signal);
+  out(`\n${formatPlan(plan, styles)}\n`);
   out(`${styles.green("Done:")} ${countActions(plan)}.\n`);
 
   let git: CreateSummary["git"] = "not run";
@@ -149,11 +151,14 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, styles: S
   const steps = installSteps(tool, io.platform);
   if (install) {
     out(`Installing dependencies (${steps.map((s) => s.display).join(" && ")})...\n`);
+    const started = Date.now();
     const result = await installDependencies(target.dir, steps, io.runCommand, (text) => io.stderr.write(text));
+    const took = formatDuration(Date.now() - started);
     cancelPoint();
-    if (!result.ok) {
+    if (result.ok) out(`${styles.green("Installed")} the dependencies into .venv in ${took}.\n`);
+    else {
       io.stderr.write(
-        `\nInstalling dependencies failed at \`${result.failedStep.display}\`. The project is complete; ` +
+        `\nInstalling dependencies failed at \`${result.failedStep.display}\` after ${took}. The project is complete; ` +
           `install by hand with:\n  cd ${cdPath}\n${steps.map((s) => `  ${s.display}\n`).join("")}`,
       );
       const manual = nextSteps({ ...projectHints, cdPath, installSteps: steps, platform: io.platform }).map((s) => s.command);

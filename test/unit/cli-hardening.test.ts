@@ -329,6 +329,8 @@ describe("unwritable locations: one sentence, nothing half-written", () => {
       /^Could not write the project to \/sys\/ccs-bot-\d+: (permission denied|the operation is not permitted there|the file system is read-only)\. Nothing was written; [^\n]*\n$/,
     );
     expect(existsSync(target)).toBe(false);
+    // The file list is printed once the files are written: here, never.
+    expect(result.stdout).toBe(`Creating a ChatKit server in ${target}\n`);
   });
 
   it.runIf(process.getuid?.() !== 0)("a read-only parent folder (not as root): exit 1", async () => {

@@ -86,6 +86,31 @@ describe("interactive run with a fake prompt", () => {
   });
 });
 
+describe("a directory argument that looks like a misspelt command", () => {
+  it.each([
+    ["updat", "update"],
+    ["upadte", "update"],
+    ["Update", "update"],
+    ["chek", "check"],
+    ["checks", "check"],
+  ])("%s is refused with a suggestion (exit 2), nothing written", async (typo, command) => {
+    const h = harness();
+    expect(await run([typo, "--yes", "--no-git"], h.io)).toBe(2);
+    expect(h.stderr()).toBe(`"${typo}" is not a command (did you mean \`${command}\`?). To create a project in a new folder "${typo}", add --force.\n`);
+    expect(await readdir(cwd)).toEqual([]);
+  });
+
+  it("--force creates the folder; names further from a command, paths and existing folders are not refused", async () => {
+    const h = harness();
+    expect(await run(["updat", "--yes", "--no-git", "--force"], h.io)).toBe(0);
+    expect(existsSync(join(cwd, "updat", "pyproject.toml"))).toBe(true);
+    expect(await run(["updater-bot", "--yes", "--no-git"], h.io)).toBe(0);
+    expect(await run(["sub/check", "--yes", "--no-git"], h.io)).toBe(0);
+    await mkdir(join(cwd, "chec"));
+    expect(await run(["chec", "--yes", "--no-git"], h.io)).toBe(0);
+  });
+});
+
 describe("post steps", () => {
   it("a failed install exits 1 with the manual commands, and keeps the project", async () => {
     const h = harness({
@@ -95,7 +120,8 @@ describe("post steps", () => {
       },
     });
     expect(await run(["bot", "--yes", "--install", "--no-git"], h.io)).toBe(1);
-    expect(h.stderr()).toContain("Installing dependencies failed at `.venv/bin/pip install -e '.[dev]'`");
+    expect(h.stderr()).toMatch(/\nInstalling dependencies failed at `\.venv\/bin\/pip install -e '\.\[dev\]'` after \d+\.\d s\. /);
+    expect(h.stdout()).not.toContain("Installed");
     expect(h.stderr()).toContain("python3 -m venv .venv\n");
     expect(existsSync(join(cwd, "bot", "pyproject.toml"))).toBe(true);
   });
@@ -106,6 +132,8 @@ describe("post steps", () => {
     expect(await run(["bot", "--yes", "--install", "--no-git"], h.io)).toBe(0);
     expect(h.commands).toEqual(["uv --version", "uv venv", "uv pip install -e .[dev]"]);
     expect(h.stdout()).not.toContain("uv venv\n  "); // install steps are not repeated as next steps
+    // One line ends the install's own output, before the next steps.
+    expect(h.stdout()).toMatch(/\.\.\.\nInstalled the dependencies into \.venv in \d+\.\d s\.\n\nNext steps:\n/);
   });
 
   it("does not install by default without a terminal, and shows the install commands instead", async () => {
