@@ -15,6 +15,8 @@ export const PYTHON_RUNTIME_DEPENDENCIES = {
   "pydantic-settings": ">=2.6,<3",
   aiosqlite: ">=0.20,<1",
   asyncpg: ">=0.30,<0.33",
+  // Shared rate limits with --rate-limit redis (redis.asyncio).
+  redis: ">=8.0,<9",
   // Multipart parsing for attachment uploads (FastAPI's form support).
   "python-multipart": ">=0.0.18,<1",
 } as const satisfies Record<string, string>;

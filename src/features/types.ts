@@ -22,6 +22,8 @@ export interface FeatureContext {
    * and exactly one of `local` / `sqlite` / `postgres` names the module keeping the bytes.
    */
   attachments: { any: boolean; local: boolean; database: boolean; sqlite: boolean; postgres: boolean };
+  /** `any` unless `--rate-limit none`; then exactly one of the others names where limits are counted. */
+  rateLimit: { any: boolean; memory: boolean; postgres: boolean; redis: boolean };
   /** `--dictation on`, and the speech-to-text model it uses by default. */
   dictation: boolean;
   dictationModel: string;

@@ -97,6 +97,26 @@ export const optionSchema = [
     prompt: { kind: "input", message: "Header that carries the user id:" },
   }),
   choiceOption({
+    id: "rateLimit",
+    flag: "--rate-limit",
+    valueName: "<where>",
+    description:
+      "Where per-user limits on turns per minute and concurrent streams are counted (429 with Retry-After past them).",
+    choices: [
+      { value: "memory", label: "Memory: counted in the process (one server)" },
+      { value: "postgres", label: "PostgreSQL: counted in the store's database (shared by every replica)" },
+      { value: "redis", label: "Redis: counted in a Redis server (shared by every replica)" },
+      { value: "none", label: "None: no limits" },
+    ],
+    default: (answers) => (answers.store === "postgres" ? "postgres" : "memory"),
+    defaultHelp: '"postgres" with --store postgres, else "memory"',
+    check: (where, answers) =>
+      where === "postgres" && answers.store !== "postgres"
+        ? "--rate-limit postgres needs --store postgres: the limits are counted in the store's database."
+        : undefined,
+    prompt: { kind: "select", message: "Per-user rate limits:" },
+  }),
+  choiceOption({
     id: "provider",
     flag: "--provider",
     valueName: "<provider>",

@@ -296,8 +296,8 @@ describe("unwritable locations: one sentence, nothing half-written", () => {
   it("--force into a folder where one file cannot be staged: exit 2, the folder exactly as it was", async () => {
     // Each new file is staged beside its target as ".<name>.tmp-xxxxxxxx"; pick a folder length
     // where every file but the last (the base record, the longest path) can be staged.
-    // Without attachments: their module paths are longer than the base record's.
-    const flags = ["--store", "memory", "--attachments", "none"];
+    // Without attachments and rate limits: their module paths are longer than the base record's.
+    const flags = ["--store", "memory", "--attachments", "none", "--rate-limit", "none"];
     const plan = JSON.parse((await cli(["probe", "--json", "--dry-run", ...flags])).stdout) as { files: { path: string }[] };
     const paths = plan.files.map((f) => f.path);
     const staged = (path: string) => path.length + ".tmp-xxxxxxxx".length + 2;

@@ -32,6 +32,7 @@ describe("defaults (non-interactive, e.g. --yes)", () => {
       attachments: "local",
       auth: "none",
       userHeader: "X-User-Id",
+      rateLimit: "memory",
       provider: "openai",
       baseUrl: "http://localhost:11434/v1",
       model: "gpt-5.4-mini",
@@ -173,6 +174,8 @@ describe("interactive resolution with an injected prompt", () => {
       attachments: "local",
       auth: "header",
       userHeader: "X-Forwarded-User",
+      // The default follows the store: "postgres" for postgres, else "memory".
+      rateLimit: "memory",
       provider: "litellm",
       // Not asked: it applies only to openai-compatible endpoints.
       baseUrl: "http://localhost:11434/v1",
@@ -196,6 +199,7 @@ describe("interactive resolution with an injected prompt", () => {
       ["select", "local"],
       ["select", "none"],
       ["input", "X-User-Id"],
+      ["select", "memory"],
       ["select", "openai"],
       ["input", "gemini/gemini-2.5-flash"],
       ["input", "ANTHROPIC_API_KEY"],

@@ -10,8 +10,8 @@ import { createTemplateSet } from "../../src/render/compile-templates.js";
 import { loadTemplates } from "../../src/render/templates.js";
 import { answersWith } from "./answers.js";
 
-// The sample templates below cover rendering rules, not attachments: those are off here.
-const ANSWERS: Answers = await answersWith({ agentName: "Bot", instructions: "Be nice.", attachments: "none" });
+// The sample templates below cover rendering rules, not attachments or rate limits: those are off here.
+const ANSWERS: Answers = await answersWith({ agentName: "Bot", instructions: "Be nice.", attachments: "none", rateLimit: "none" });
 const META = { projectName: "My Bot", distributionName: "my-bot", generatorVersion: "9.9.9" };
 const BINARY = new Uint8Array([0, 255, 1, 0xfe, 0x80, 10, 13]);
 

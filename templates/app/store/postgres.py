@@ -368,23 +368,32 @@ class PostgresStore(ChatStore):
         ]
 
 
-async def migrate(pool: asyncpg.Pool, schema: str) -> None:
-    """Bring the schema up to date; safe when several replicas start at once."""
+async def migrate(
+    pool: asyncpg.Pool,
+    schema: str,
+    migrations: list[str] = MIGRATIONS,
+    version_table: str = "chatkit_schema_version",
+) -> None:
+    """Bring the schema up to date; safe when several replicas start at once.
+
+    Other modules with tables of their own pass their own migrations and version
+    table (a fixed name, never input), so that each list is numbered by itself.
+    """
     async with pool.acquire() as conn, conn.transaction():
         # Replicas starting together queue here; the first one migrates.
         await conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext('chatkit-migrate:' || $1))", schema
         )
         await conn.execute(
-            "CREATE TABLE IF NOT EXISTS chatkit_schema_version (version integer NOT NULL)"
+            f"CREATE TABLE IF NOT EXISTS {version_table} (version integer NOT NULL)"
         )
         applied = await conn.fetchval(
-            "SELECT coalesce(max(version), 0) FROM chatkit_schema_version"
+            f"SELECT coalesce(max(version), 0) FROM {version_table}"
         )
-        for version, sql in enumerate(MIGRATIONS[applied:], start=applied + 1):
+        for version, sql in enumerate(migrations[applied:], start=applied + 1):
             await conn.execute(sql)
             await conn.execute(
-                "INSERT INTO chatkit_schema_version (version) VALUES ($1)", version
+                f"INSERT INTO {version_table} (version) VALUES ($1)", version
             )
 
 
