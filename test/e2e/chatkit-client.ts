@@ -46,6 +46,7 @@ export interface RawResponse {
   status: number;
   contentType: string;
   body: string;
+  headers: Headers;
 }
 
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -108,7 +109,8 @@ export class ChatKitClient {
   async post(body: unknown): Promise<RawResponse> {
     const response = await this.send(body);
     // text() reads a streaming answer to its end.
-    return { status: response.status, contentType: response.headers.get("content-type") ?? "", body: await response.text() };
+    const contentType = response.headers.get("content-type") ?? "";
+    return { status: response.status, contentType, body: await response.text(), headers: response.headers };
   }
 
   /**
