@@ -77,9 +77,9 @@ describe.each(VARIANTS)("the container files of a --store $store project", (vari
     expect(build.filter((i) => i.keyword === "RUN").map((i) => i.args)[0]).toBe('pip install --no-cache-dir "uv>=0.9,<1"');
     expect(one(runtime, "USER")).toBe("chatkit");
     expect(one(runtime, "HEALTHCHECK")).toContain("http://127.0.0.1:8000/health");
-    expect(JSON.parse(one(runtime, "CMD"))).toEqual([
-      "uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000", "--timeout-graceful-shutdown", "30",
-    ]);
+    expect(JSON.parse(one(runtime, "CMD"))).toEqual(["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]);
+    // The grace period for running answers at SIGTERM, read by uvicorn's command line.
+    expect(envOf(runtime, {}).UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN).toBe("30");
     // Only the runtime dependencies: no dev extra.
     expect(build.map((i) => i.args).join("\n")).not.toMatch(/\[dev\]/);
   });

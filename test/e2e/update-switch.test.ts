@@ -63,7 +63,7 @@ describe("update: sqlite -> postgres with user edits", () => {
       await writeFile(path.join(projectDir, "app/user_tools.py"), USER_TOOL);
       await edit("app/agent.py", "from app.settings import Settings\n", "from app.settings import Settings\nfrom app.user_tools import count_words\n");
       await edit("app/agent.py", "        model=model if model is not None else Settings().model,\n", "        model=model if model is not None else Settings().model,\n        tools=[count_words],\n");
-      await edit("app/server.py", '"turn %s thread=%s history_items=%d duration_ms=%.0f"', '"turn %s thread=%s items=%d ms=%.0f (edited)"');
+      await edit("app/server.py", 'f"turn {outcome}",', 'f"turn {outcome} (edited)",');
 
       const update = await cli(["update", ".", "--store", "postgres", "--yes"]);
       expect(update.code, describeFailure(update)).toBe(0);

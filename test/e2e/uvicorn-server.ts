@@ -114,6 +114,17 @@ export class FakeModelServer {
     throw new Error(`GET ${this.baseUrl}/health did not answer 200 within ${timeoutMs} ms (${lastProblem}):\n${this.logs()}`);
   }
 
+  /** Sends SIGTERM and returns at once: uvicorn starts its graceful shutdown. */
+  terminate(): void {
+    if (this.running) this.child.kill("SIGTERM");
+  }
+
+  /** How the process ended ("exited 0", "killed by SIGKILL"...), or undefined if still running after `ms`. */
+  async exitWithin(ms: number): Promise<string | undefined> {
+    await Promise.race([this.exited, sleep(ms)]);
+    return this.exitStatus;
+  }
+
   /** Graceful stop: SIGTERM, then SIGKILL if still running after the grace period. */
   async stop(graceMs = 10_000): Promise<void> {
     if (!this.running) return;

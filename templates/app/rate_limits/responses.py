@@ -12,6 +12,7 @@ import anyio
 from fastapi.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
+from app.logs import log_event
 from app.rate_limits.base import LimiterUnavailable, RateLimited, RateLimiter
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ async def limit_stream(
     try:
         lease_id = await limiter.acquire(user_id)
     except RateLimited as exc:
-        logger.info("turn refused user=%s reason=%s", user_id, exc.code)
+        log_event(logger, "turn refused", user_id=user_id, reason=exc.code)
         return _error(429, exc.code, exc.message, exc.retry_after)
     except LimiterUnavailable as exc:
         logger.error("rate limiter unavailable: %s", exc)
