@@ -48,7 +48,8 @@ def test_a_turn_is_logged_with_its_ids_and_never_its_text(
     assert entry["user_id"] == client_context.user_id
     assert entry["turn_id"].startswith("turn_")
     assert isinstance(entry["duration_ms"], int) and entry["duration_ms"] >= 0
-    assert entry["message"].startswith(f"turn completed turn_id={entry['turn_id']}")
+    assert entry["message"].startswith("turn completed")
+    assert f"turn_id={entry['turn_id']} thread_id={thread_id}" in entry["message"]
     for record in caplog.records:
         shown = JsonFormatter().format(record)
         assert "\n" not in shown

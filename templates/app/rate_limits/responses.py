@@ -1,8 +1,9 @@
 """The HTTP side of the limits: 429 and 503 answers, and a stream holding its slot.
 
 The slot is held by the response itself, as an ASGI app wrapping the stream's:
-it is given back when the response ends, however it ends (finished, the client
-gone, cancelled at shutdown). Nothing here touches the stream's chunks.
+it is given back just before the last body message goes out, or when the
+response ends otherwise (the client gone, cancelled at shutdown). The chunks
+pass through unchanged: only each message's type is looked at, no re-streaming.
 """
 
 import logging
@@ -10,7 +11,7 @@ from collections.abc import Awaitable, Callable
 
 import anyio
 from fastapi.responses import JSONResponse, Response
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from app.logs import log_event
 from app.rate_limits.base import LimiterUnavailable, RateLimited, RateLimiter
@@ -49,7 +50,7 @@ async def limit_stream(
 
 
 class LeasedResponse(Response):
-    """`inner`, then `release()` once it has ended."""
+    """`inner`, calling `release()` as it ends (see the module docstring)."""
 
     def __init__(self, inner: Response, release: Callable[[], Awaitable[None]]) -> None:
         # Not Response.__init__: there is no body of its own to render.
@@ -60,8 +61,15 @@ class LeasedResponse(Response):
         self.background = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_releasing_before_the_end(message: Message) -> None:
+            # The slot is free before the client sees the end of the answer, so a
+            # turn it sends right after is admitted. Other messages pass as they are.
+            if message["type"] == "http.response.body" and not message.get("more_body"):
+                await self.release()
+            await send(message)
+
         try:
-            await self.inner(scope, receive, send)
+            await self.inner(scope, receive, send_releasing_before_the_end)
         finally:
             await self.release()
 
