@@ -1,5 +1,5 @@
 /** Text shown to the user: the write plan and the next steps. No logic besides formatting. */
-import type { InstallStep } from "./post/install.js";
+import { activateCommand, type InstallStep } from "./post/install.js";
 import type { Styles } from "./styles.js";
 import type { WriteAction, WritePlan } from "./write/plan.js";
 
@@ -56,7 +56,7 @@ export function nextSteps(input: NextStepsInput): { command: string; note?: stri
   const steps: { command: string; note?: string }[] = [];
   if (input.cdPath !== ".") steps.push({ command: `cd ${shellQuote(input.cdPath)}` });
   for (const step of input.installSteps ?? []) steps.push({ command: step.display });
-  steps.push({ command: windows ? ".venv\\Scripts\\activate" : "source .venv/bin/activate" });
+  steps.push({ command: activateCommand(input.platform) });
   steps.push({ command: `${windows ? "copy" : "cp"} .env.example .env`, note: `then set ${input.apiKeyEnv} in .env` });
   steps.push({ command: "uvicorn app.main:app --reload" });
   steps.push(

@@ -110,18 +110,23 @@ export function parseConfigText(text: string, name: string, format: Format, sche
   };
   const raw = format === "json" ? parseJson(body, fail) : parseYaml(body, schema, fail);
 
+  // Past the syntax, every problem of the file is collected, to be reported at once with
+  // those of its values (resolveAnswers).
+  const errors: string[] = [];
   const known = [...CONFIG_EXTRA_KEYS, ...schema.map((spec) => spec.id)];
-  for (const key of Object.keys(raw.values)) {
-    if ((known as string[]).includes(key)) continue;
+  const values: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw.values)) {
+    if ((known as string[]).includes(key)) {
+      values[key] = value;
+      continue;
+    }
     const suggestion = suggestKey(key, known);
-    fail(
+    const message =
       suggestion !== undefined
         ? `unknown key ${JSON.stringify(key)}: did you mean ${JSON.stringify(suggestion)}? Keys are option ids, as in .chatkit-server.json.`
-        : `unknown key ${JSON.stringify(key)}. Known keys: ${known.join(", ")}.`,
-      raw.offsets.get(key),
-    );
+        : `unknown key ${JSON.stringify(key)}. Known keys: ${known.join(", ")}.`;
+    errors.push(`${at(raw.offsets.get(key))}: ${message}`);
   }
-  const values = { ...raw.values };
   for (const spec of schema) {
     // A list for a set of choices (tools: [example, web-search]) is read as the flag's text.
     const value = values[spec.id];
@@ -129,12 +134,13 @@ export function parseConfigText(text: string, name: string, format: Format, sche
   }
   const directory = values.directory;
   if (directory !== undefined && typeof directory !== "string") {
-    fail(`"directory" must be text: the folder to create the project in.`, raw.offsets.get("directory"));
+    errors.push(`${at(raw.offsets.get("directory"))}: "directory" must be text: the folder to create the project in.`);
   }
   delete values.directory;
   return {
     values,
-    directory: directory as string | undefined,
+    errors,
+    directory: typeof directory === "string" ? directory : undefined,
     label: (id) => `${at(raw.offsets.get(id))}: ${JSON.stringify(id)}`,
   };
 }

@@ -80,6 +80,8 @@ export function integerOption<const Id extends string>(
   return {
     ...rest,
     type: "integer",
+    min,
+    max,
     parse(raw) {
       const text = raw.trim();
       if (!/^[+-]?\d+$/.test(text)) return { ok: false, error: `${accepted} (got ${showValue(raw)}).` };
@@ -102,6 +104,8 @@ export function numberOption<const Id extends string>(
   return {
     ...rest,
     type: "number",
+    min,
+    max,
     default: null,
     parse(raw) {
       const text = raw.trim();

@@ -18,6 +18,8 @@ export interface AnswerSource {
   values: Readonly<Record<string, unknown>>;
   /** e.g. `bot.yaml:3:1: "historyLimit"`, put before the option's own error message. */
   label(id: string): string;
+  /** Problems of the file found before its values were judged (unknown keys), each with its place. */
+  errors?: readonly string[];
 }
 
 export interface ResolveInput<S extends readonly OptionSpec[]> {
@@ -105,11 +107,20 @@ export function questionFor(spec: OptionSpec, answers: AnswerMap): PromptQuestio
 export async function resolveAnswers<const S extends readonly OptionSpec[]>(
   input: ResolveInput<S>,
 ): Promise<AnswersOf<S>> {
+  // A config file's errors are all reported before the first question: a pass without prompts
+  // (each unasked option at its default) judges every value of the file first.
+  if (input.config !== undefined && input.interactive) await resolveOnce({ ...input, interactive: false });
+  return resolveOnce(input);
+}
+
+async function resolveOnce<const S extends readonly OptionSpec[]>(input: ResolveInput<S>): Promise<AnswersOf<S>> {
   const answers: Record<string, AnswerValue> = {};
   const take = (result: ParseResult<AnswerValue>, label?: string): AnswerValue => {
     if (!result.ok) throw new UserError(label === undefined ? result.error : `${label}: ${result.error}`);
     return result.value;
   };
+  // Every problem of the config file, reported together once all options are resolved.
+  const configErrors = [...(input.config?.errors ?? [])];
 
   for (const spec of input.schema) {
     const flag = input.flags[spec.id];
@@ -119,16 +130,19 @@ export async function resolveAnswers<const S extends readonly OptionSpec[]>(
     if (flag !== undefined && !applies) {
       throw new UserError(`${spec.flag} only applies ${spec.when?.description}.`);
     }
+    // A bad value in the file is collected; the option then resolves as if the file lacked it.
+    const configured = flag === undefined && fromConfig !== undefined ? acceptValue(spec, fromConfig, answers) : undefined;
+    if (configured?.ok === false) configErrors.push(`${input.config?.label(spec.id)}: ${configured.error}`);
     if (flag !== undefined) {
       answers[spec.id] = take(acceptValue(spec, flag, answers));
-    } else if (fromConfig !== undefined) {
+    } else if (configured?.ok === true) {
       // Like recorded answers, a value for an option that does not apply is kept, not refused:
       // the answers block of a .chatkit-server.json can be used as a config file as it is.
-      answers[spec.id] = take(acceptValue(spec, fromConfig, answers), input.config?.label(spec.id));
+      answers[spec.id] = configured.value;
     } else if (stored !== undefined) {
       // Recorded answers are typed JSON: no text parsing, so "50" is not accepted for a number.
       answers[spec.id] = take(checkValue(spec, stored, answers), `Recorded answer "${spec.id}" in .chatkit-server.json`);
-    } else if (input.interactive && applies) {
+    } else if (input.interactive && applies && configured === undefined) {
       const raw = await input.prompt(questionFor(spec, answers));
       answers[spec.id] = take(acceptValue(spec, raw, answers));
     } else {
@@ -142,5 +156,6 @@ export async function resolveAnswers<const S extends readonly OptionSpec[]>(
       answers[spec.id] = result.value;
     }
   }
+  if (configErrors.length > 0) throw new UserError(configErrors.join("\n"));
   return answers as AnswersOf<S>;
 }

@@ -51,6 +51,9 @@ export interface OptionSpec<Id extends string = string, V extends AnswerValue = 
    */
   when?: { applies: (answers: AnswerMap) => boolean; description: string };
   prompt: { message: string; kind: PromptKind };
+  /** Number options: the bounds `validate` enforces (the generated settings enforce the same). */
+  min?: number;
+  max?: number;
   /** Turns raw text (a flag or a typed answer) into a value; error messages name the flag. */
   parse(raw: string): ParseResult<V>;
   /** Returns an error message naming the flag and what is accepted, or undefined when valid. */

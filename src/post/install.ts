@@ -61,6 +61,11 @@ export function installSteps(tool: InstallTool, platform: NodeJS.Platform = proc
   ];
 }
 
+/** How a shell activates the project's .venv. */
+export function activateCommand(platform: NodeJS.Platform): string {
+  return platform === "win32" ? ".venv\\Scripts\\activate" : "source .venv/bin/activate";
+}
+
 export type InstallOutcome = { ok: true } | { ok: false; failedStep: InstallStep; output: string };
 
 /** Runs the steps in order and stops at the first failure. */

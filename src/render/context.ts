@@ -5,7 +5,8 @@
  */
 import type { FeatureContext } from "../features/types.js";
 import type { Answers } from "../options/schema.js";
-import { PYTHON_VERSIONS } from "../options/schema.js";
+import { PYTHON_VERSIONS, optionSchema } from "../options/schema.js";
+import { activateCommand, installSteps } from "../post/install.js";
 import type { PythonDependency } from "../python-deps.js";
 
 export interface RenderMeta {
@@ -32,6 +33,16 @@ export interface TemplateContext extends RenderMeta, FeatureContext {
     runtime: PythonDependency[];
     dev: PythonDependency[];
   };
+  /** The bounds of each number option, from the schema: the generated settings check the same. */
+  limits: Readonly<Record<string, { min: number; max: number }>>;
+  /** The install commands, worded as the CLI prints them (src/post/install.ts). */
+  install: {
+    /** The standard venv module, pip, then activation: for a POSIX shell, and for Windows. */
+    pip: string[];
+    pipWindows: string[];
+    /** One line, e.g. "uv venv && uv pip install -e '.[dev]'". */
+    uv: string;
+  };
   // FeatureContext adds: store: { sqlite, memory, postgres } and auth: { none, header },
   // each with exactly one true.
 }
@@ -42,5 +53,23 @@ export function pythonContext(minimum: string): TemplateContext["python"] {
     minimum,
     ruffTarget: `py${minimum.replace(".", "")}`,
     supported: PYTHON_VERSIONS.slice(Math.max(index, 0)),
+  };
+}
+
+export function limitsContext(): TemplateContext["limits"] {
+  const limits: Record<string, { min: number; max: number }> = {};
+  for (const spec of optionSchema) {
+    if (spec.min !== undefined && spec.max !== undefined) limits[spec.id] = { min: spec.min, max: spec.max };
+  }
+  return limits;
+}
+
+export function installContext(): TemplateContext["install"] {
+  // In the order the CLI prints them as next steps (src/summary.ts).
+  const steps = (platform: NodeJS.Platform) => [...installSteps("pip", platform).map((step) => step.display), activateCommand(platform)];
+  return {
+    pip: steps("linux"),
+    pipWindows: steps("win32"),
+    uv: installSteps("uv").map((step) => step.display).join(" && "),
   };
 }

@@ -8,7 +8,7 @@ import type { Feature, FeatureContext } from "../features/types.js";
 import type { Answers } from "../options/schema.js";
 import { PROJECT_CONFIG_FILE, serializeProjectConfig } from "../project-config.js";
 import { BASE_RUNTIME_DEPENDENCIES, PYTHON_DEV_DEPENDENCIES, PYTHON_RUNTIME_DEPENDENCIES, toDependencyList } from "../python-deps.js";
-import { pythonContext, type RenderMeta, type TemplateContext } from "./context.js";
+import { installContext, limitsContext, pythonContext, type RenderMeta, type TemplateContext } from "./context.js";
 import { outputPathFor } from "./paths.js";
 import type { TemplateSet } from "./templates.js";
 
@@ -42,6 +42,8 @@ export function renderProject(
     ...meta,
     answers,
     python: pythonContext(answers.python),
+    limits: limitsContext(),
+    install: installContext(),
     dependencies: {
       runtime: toDependencyList(runtime, PYTHON_RUNTIME_DEPENDENCIES),
       dev: toDependencyList(dev, PYTHON_DEV_DEPENDENCIES),

@@ -36,7 +36,8 @@ const shortValue = (value: AnswerValue | undefined) => {
 
 export async function resolveUpdateAnswers(input: UpdateAnswersInput): Promise<Answers> {
   const flags: Record<string, string | boolean | undefined> = { ...input.flags };
-  const anyFlag = Object.values(flags).some((v) => v !== undefined) || Object.keys(input.config?.values ?? {}).length > 0;
+  const anyFlag =
+    Object.values(flags).some((v) => v !== undefined) || Object.keys(input.config?.values ?? {}).length > 0 || (input.config?.errors?.length ?? 0) > 0;
   if (input.interactive && !anyFlag) {
     // Only what applies now: an option another answer makes relevant is asked when that changes.
     const choices = optionSchema

@@ -91,6 +91,14 @@ describe("--config FILE", () => {
     expect(await readdir(cwd)).toEqual([name]);
   });
 
+  it("every error of the file at once, one line each: exit 2, nothing written", async () => {
+    await writeFile(join(cwd, "c.yaml"), "store: mysql\nhistoryLimit: 0\ntools: [maps]\ncolour: red\n");
+    const result = await cli(["bot", "--config", "c.yaml", ...NO_POST]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.split("\n").map((line) => line.split(": ")[0])).toEqual(["c.yaml:4:1", "c.yaml:1:1", "c.yaml:3:1", "c.yaml:2:1", ""]);
+    expect(await readdir(cwd)).toEqual(["c.yaml"]);
+  });
+
   it("a missing config file is exit 2 naming it", async () => {
     const result = await cli(["bot", "--config", "nope.yaml", ...NO_POST]);
     expect(result.code).toBe(2);

@@ -95,12 +95,28 @@ describe("wrong values are reported with the key path and position", () => {
 });
 
 describe("the shape of the file", () => {
-  it("refuses unknown keys with their position, suggesting the option id for a flag name", () => {
-    expect(messageOf(() => yaml("store: memory\ncolour: red\n"))).toMatch(/^c\.yaml:2:1: unknown key "colour"\. Known keys: directory, store, /);
-    expect(messageOf(() => yaml("history-limit: 5\n"))).toBe(
+  it("refuses unknown keys with their position, suggesting the option id for a flag name", async () => {
+    expect(await rejection(resolveWith(yaml("store: memory\ncolour: red\n")))).toMatch(/^c\.yaml:2:1: unknown key "colour"\. Known keys: directory, store, /);
+    expect(await rejection(resolveWith(yaml("history-limit: 5\n")))).toBe(
       'c.yaml:1:1: unknown key "history-limit": did you mean "historyLimit"? Keys are option ids, as in .chatkit-server.json.',
     );
-    expect(messageOf(() => json('{\n  "store": "memory",\n    "history_limit": 5\n}'))).toMatch(/^c\.json:3:5: unknown key "history_limit": did you mean "historyLimit"\?/);
+    expect(await rejection(resolveWith(json('{\n  "store": "memory",\n    "history_limit": 5\n}')))).toMatch(
+      /^c\.json:3:5: unknown key "history_limit": did you mean "historyLimit"\?/,
+    );
+  });
+
+  it("reports every error of the file at once, each at its line:column", async () => {
+    const config = yaml("store: mysql\ncolour: red\nhistoryLimit: 0\ndirectory: 12\nagentName: Helper\ntemperature: hot\n");
+    expect((await rejection(resolveWith(config))).split("\n")).toEqual([
+      'c.yaml:2:1: unknown key "colour". Known keys: ' + ["directory", ...optionSchema.map((spec) => spec.id)].join(", ") + ".",
+      'c.yaml:4:1: "directory" must be text: the folder to create the project in.',
+      'c.yaml:1:1: "store": --store must be one of: sqlite, memory, postgres (got "mysql").',
+      'c.yaml:6:1: "temperature": --temperature must be a number from 0 to 2, or empty to leave it unset (got "hot").',
+      'c.yaml:3:1: "historyLimit": --history-limit must be a whole number from 1 to 1000 (got "0").',
+    ]);
+    // Before any question: an interactive run reports them without prompting.
+    const interactive = resolveAnswers({ schema: optionSchema, flags: {}, config, interactive: true, prompt: noPrompt });
+    expect(await rejection(interactive)).toMatch(/^c\.yaml:2:1: unknown key "colour"/);
   });
 
   it.each([
@@ -121,7 +137,7 @@ describe("the shape of the file", () => {
     expect(messageOf(() => yaml(""))).toBe('c.yaml:1:1: expected option ids with their values, e.g. "store: sqlite" (got an empty file).');
     expect(messageOf(() => yaml("- store\n"))).toMatch(/\(got a list\)\.$/);
     expect(messageOf(() => json("[1]"))).toMatch(/^c\.json:1:1: expected an object of option ids and values/);
-    expect(messageOf(() => yaml("directory: 12\n"))).toBe('c.yaml:1:1: "directory" must be text: the folder to create the project in.');
+    expect(yaml("directory: 12\n").errors).toEqual(['c.yaml:1:1: "directory" must be text: the folder to create the project in.']);
     expect(json('\uFEFF{"directory": "x"}').directory).toBe("x");
   });
 });

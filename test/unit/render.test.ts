@@ -2,7 +2,9 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import type { Feature } from "../../src/features/types.js";
-import type { Answers } from "../../src/options/schema.js";
+import { optionSchema, type Answers } from "../../src/options/schema.js";
+import { installSteps } from "../../src/post/install.js";
+import { nextSteps } from "../../src/summary.js";
 import { PROJECT_CONFIG_FILE, parseProjectConfig } from "../../src/project-config.js";
 import { DOTFILE_RENAMES, outputPathFor, partialNameFor } from "../../src/render/paths.js";
 import { renderProject } from "../../src/render/render.js";
@@ -186,5 +188,27 @@ describe.runIf(existsSync(realTemplates))("real templates/", () => {
         expect(text(files, "README.md")).toContain(`\`CHATKIT_${bound.toUpperCase()}\``);
       }
     }
+  });
+
+  it("take the history limit's bounds from the option schema, in the settings and their tests", async () => {
+    const templates = await loadTemplates(realTemplates);
+    const spec = optionSchema.find((option) => option.id === "historyLimit");
+    expect(spec?.min).toBe(1);
+    expect(spec?.max).toBe(1000);
+    const files = renderProject(ANSWERS, templates, META);
+    expect(text(files, "app/settings.py")).toContain(`history_limit: int = Field(default=${ANSWERS.historyLimit}, ge=${spec?.min}, le=${spec?.max})\n`);
+    expect(text(files, "tests/test_settings.py")).toContain(`HISTORY_LIMIT_MIN, HISTORY_LIMIT_MAX = ${spec?.min}, ${spec?.max}\n`);
+  });
+
+  it("word the install commands in the README as the CLI prints them", async () => {
+    const templates = await loadTemplates(realTemplates);
+    const readme = text(renderProject(ANSWERS, templates, META), "README.md");
+    const printed = nextSteps({ cdPath: ".", installSteps: installSteps("pip", "linux"), platform: "linux", apiKeyEnv: "K", testsNeedDatabase: false });
+    const commands = printed.map((step) => step.command).slice(0, 3);
+    expect(commands).toEqual(["python3 -m venv .venv", ".venv/bin/pip install -e '.[dev]'", "source .venv/bin/activate"]);
+    expect(readme).toContain(`\`\`\`sh\n${commands.join("\n")}\n\`\`\``);
+    expect(readme).toContain(`\`${installSteps("uv").map((step) => step.display).join(" && ")}\``);
+    expect(readme).toContain("`python -m venv .venv`, `.venv\\Scripts\\pip.exe install -e '.[dev]'`, `.venv\\Scripts\\activate`.");
+    expect(readme).not.toMatch(/^python -m venv/m);
   });
 });
