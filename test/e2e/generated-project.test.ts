@@ -12,6 +12,7 @@ import { assistantMessages, ChatKitClient, ChatKitHttpError, itemText, userInput
 import type { ProjectVariant } from "./generate-project.js";
 import { usePostgres } from "./postgres-server.js";
 import { describeFailure } from "./process.js";
+import { expectAllPassed } from "./pytest-summary.js";
 import { CHECK_TIMEOUT, SERVER_TIMEOUT, useGeneratedProject, USER_HEADER } from "./project-fixture.js";
 import type { FakeModelServer } from "./uvicorn-server.js";
 
@@ -52,12 +53,7 @@ describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (vari
     const databaseEnv: Record<string, string> =
       variant.store === "postgres" ? { TEST_DATABASE_URL: await postgres.get().createDatabase(`pytest_${project.name}`) } : {};
     const env = { ...HOSTILE_SETTINGS, ...databaseEnv };
-    const result = await project.run(project.env.pytest, ["-q", "-p", "no:cacheprovider"], env);
-    expect(result.code, describeFailure(result)).toBe(0);
-    const summary = result.stdout.trim().split("\n").at(-1) ?? "";
-    const passed = Number(/(\d+) passed/.exec(summary)?.[1] ?? 0);
-    expect(passed, `pytest summary line: '${summary}'`).toBeGreaterThan(0);
-    expect(summary, "no test may be skipped").not.toMatch(/skipped|deselected/);
+    expectAllPassed(await project.run(project.env.pytest, ["-q", "-p", "no:cacheprovider"], env));
   }, CHECK_TIMEOUT);
 
   it("is clean under ruff check and ruff format --check", async () => {
@@ -123,16 +119,18 @@ describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (vari
       const missing = "thr_doesnotexist";
       const unknown = await client.post({ type: "threads.get_by_id", params: { thread_id: missing } });
       expect(unknown.status, unknown.body).toBe(404);
+      expect(errorCode(unknown.body), unknown.body).toBe("not_found");
       // A streaming request too: the answer must not be a 200 stream carrying an error.
       const input = userInput("Anyone there?");
       const unknownStream = await client.post({ type: "threads.add_user_message", params: { thread_id: missing, input } });
       expect(unknownStream.status, unknownStream.body).toBe(404);
+      expect(errorCode(unknownStream.body), unknownStream.body).toBe("not_found");
 
       for (const body of ["this is not json", { type: "threads.no_such_op", params: {} }, { type: "items.list", params: {} }]) {
         const answer = await client.post(body);
         expect(answer.status, `${JSON.stringify(body)} -> ${answer.body}`).toBe(400);
         expect(answer.contentType).toMatch(/^application\/json/);
-        expect(() => JSON.parse(answer.body)).not.toThrow();
+        expect(errorCode(answer.body), `${JSON.stringify(body)} -> ${answer.body}`).toBe("invalid_request");
       }
     }, SERVER_TIMEOUT);
 
@@ -161,6 +159,7 @@ describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (vari
             const answer = await anonymous.post(body);
             expect(answer.status, `${JSON.stringify(headers)} ${body.type} -> ${answer.body}`).toBe(401);
             expect(answer.contentType).toMatch(/^application\/json/);
+            expect(errorCode(answer.body), answer.body).toBe("unauthenticated");
           }
         }
         // Nothing the anonymous requests sent was stored.
@@ -229,3 +228,10 @@ describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (vari
     }
   });
 });
+
+/** The `code` of the generated server's `{"error": {"code", "message"}}` answer (throws if it is not one). */
+function errorCode(body: string): string {
+  const parsed = JSON.parse(body) as { error?: { code?: unknown; message?: unknown } };
+  if (typeof parsed.error?.message !== "string" || parsed.error.message === "") throw new Error(`no error message in ${body}`);
+  return String(parsed.error.code);
+}

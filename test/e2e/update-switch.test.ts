@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateProject } from "./generate-project.js";
 import { usePostgres } from "./postgres-server.js";
 import { describeFailure, run } from "./process.js";
+import { expectAllPassed } from "./pytest-summary.js";
 import { childEnv } from "./project-fixture.js";
 import { REPO_ROOT, ensureProjectEnv } from "./python-env.js";
 
@@ -93,8 +94,7 @@ describe("update: sqlite -> postgres with user edits", () => {
         env: { ...childEnv(), TEST_DATABASE_URL: databaseUrl, PYTHONDONTWRITEBYTECODE: "1" },
         timeoutMs: 10 * MINUTE,
       });
-      expect(pytest.code, describeFailure(pytest)).toBe(0);
-      expect(pytest.stdout).toMatch(/\d+ passed/);
+      expectAllPassed(pytest);
       for (const args of [["check", "."], ["format", "--check", "."]]) {
         const ruff = await run(env.ruff, args, { cwd: projectDir, timeoutMs: 2 * MINUTE });
         expect(ruff.code, describeFailure(ruff)).toBe(0);

@@ -160,9 +160,14 @@ describe("path rules", () => {
   });
 });
 
-// The one test on the real templates/ tree (written alongside this CLI).
+// The one test on the real templates/ tree (written alongside this CLI). If templates/ moves,
+// these fail: they are not skipped.
 const realTemplates = fileURLToPath(new URL("../../templates/", import.meta.url));
-describe.runIf(existsSync(realTemplates))("real templates/", () => {
+describe("real templates/", () => {
+  it("are where the CLI and these tests look for them", () => {
+    expect(existsSync(realTemplates), `${realTemplates} is missing`).toBe(true);
+  });
+
   it.each(["sqlite", "memory"] as const)("render with --store %s and every Python version", async (store) => {
     const templates = await loadTemplates(realTemplates);
     for (const python of ["3.10", "3.11", "3.12", "3.13"] as const) {

@@ -22,6 +22,9 @@ export interface BinOptions {
   killAfterMs?: number;
   /** Close the reading end of stdout or stderr before the binary starts (as `| head` does once it has read enough). */
   close?: readonly ("stdout" | "stderr")[];
+  /** Run as this user and group (the test runner must be root to switch). */
+  uid?: number;
+  gid?: number;
 }
 
 export function runBin(args: readonly string[], options: BinOptions): Promise<BinResult> {
@@ -36,6 +39,8 @@ export function runBin(args: readonly string[], options: BinOptions): Promise<Bi
       ...options.env,
     },
     stdio: ["pipe", "pipe", "pipe"],
+    uid: options.uid,
+    gid: options.gid,
   });
   if ((options.stdin ?? "closed") === "closed") child.stdin.end();
   for (const name of options.close ?? []) child[name].destroy();
