@@ -17,6 +17,8 @@ export const PYTHON_RUNTIME_DEPENDENCIES = {
   asyncpg: ">=0.30,<0.33",
   // Shared rate limits with --rate-limit redis (redis.asyncio).
   redis: ">=8.0,<9",
+  // Bearer tokens (--auth jwt); 2.14 added PyJWKClient's refresh cooldown, which the app sets.
+  "pyjwt[crypto]": ">=2.14,<3",
   // Multipart parsing for attachment uploads (FastAPI's form support).
   "python-multipart": ">=0.0.18,<1",
 } as const satisfies Record<string, string>;

@@ -6,7 +6,7 @@ export interface FeatureContext {
   /** Exactly one is true: which store backend was chosen. */
   store: { sqlite: boolean; memory: boolean; postgres: boolean };
   /** Exactly one is true: how requests name their user. */
-  auth: { none: boolean; header: boolean };
+  auth: { none: boolean; header: boolean; jwt: boolean };
   /** Exactly one is true: who runs the model. */
   provider: { openai: boolean; openaiCompatible: boolean; litellm: boolean };
   /** `ModelSettings(...)` keyword arguments, values already Python source. */

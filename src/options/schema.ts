@@ -5,7 +5,7 @@
  */
 import { choiceOption, choiceSetOption, integerOption, numberOption, stringOption } from "./option-kinds.js";
 import type { AnswersOf } from "./types.js";
-import { checkDatabaseUrl, checkEnvVarName, checkHeaderName, checkHttpUrl, checkModelName } from "./value-checks.js";
+import { checkClaimName, checkDatabaseUrl, checkEnvVarName, checkHeaderName, checkHttpUrl, checkModelName } from "./value-checks.js";
 
 const DEFAULT_MODELS: Readonly<Record<string, string>> = {
   openai: "gpt-5.4-mini",
@@ -81,6 +81,7 @@ export const optionSchema = [
     choices: [
       { value: "none", label: "None: every request is one local user (development only)" },
       { value: "header", label: "Header: a trusted proxy sets the user id in a request header" },
+      { value: "jwt", label: "JWT: the server verifies a bearer token (HS256 secret or a JWKS URL)" },
     ],
     default: "none",
     prompt: { kind: "select", message: "How are users identified?" },
@@ -95,6 +96,17 @@ export const optionSchema = [
     check: checkHeaderName,
     when: { applies: (answers) => answers.auth === "header", description: "with --auth header" },
     prompt: { kind: "input", message: "Header that carries the user id:" },
+  }),
+  stringOption({
+    id: "jwtUserClaim",
+    flag: "--jwt-user-claim",
+    valueName: "<claim>",
+    description: "The token claim that holds the user id (with --auth jwt); keys, issuer and audience are runtime settings.",
+    default: "sub",
+    rules: { maxLength: 100, noWhitespace: true },
+    check: checkClaimName,
+    when: { applies: (answers) => answers.auth === "jwt", description: "with --auth jwt" },
+    prompt: { kind: "input", message: "Token claim that holds the user id:" },
   }),
   choiceOption({
     id: "rateLimit",

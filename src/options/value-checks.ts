@@ -29,6 +29,15 @@ export function checkHeaderName(value: string): string | undefined {
     : `--user-header must be an HTTP header name: letters, digits and !#$%&'*+.^_\`|~- (got ${JSON.stringify(value)}).`;
 }
 
+// Claim names as identity providers use them: sub, email, oid, https://example.com/user_id.
+const CLAIM_NAME = /^[A-Za-z0-9_.:/-]+$/;
+
+export function checkClaimName(value: string): string | undefined {
+  return CLAIM_NAME.test(value)
+    ? undefined
+    : `--jwt-user-claim must be a claim name: letters, digits and _.:/- (got ${JSON.stringify(value)}).`;
+}
+
 /** An http(s) URL, e.g. an OpenAI-compatible endpoint. */
 export function checkHttpUrl(value: string): string | undefined {
   let url: URL;

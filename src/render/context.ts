@@ -43,7 +43,7 @@ export interface TemplateContext extends RenderMeta, FeatureContext {
     /** One line, e.g. "uv venv && uv pip install -e '.[dev]'". */
     uv: string;
   };
-  // FeatureContext adds: store: { sqlite, memory, postgres } and auth: { none, header },
+  // FeatureContext adds: store: { sqlite, memory, postgres } and auth: { none, header, jwt },
   // each with exactly one true.
 }
 

@@ -33,6 +33,7 @@ describe("defaults (non-interactive, e.g. --yes)", () => {
       auth: "none",
       userHeader: "X-User-Id",
       rateLimit: "memory",
+      jwtUserClaim: "sub",
       provider: "openai",
       baseUrl: "http://localhost:11434/v1",
       model: "gpt-5.4-mini",
@@ -94,7 +95,10 @@ describe("validation errors name the flag and what is accepted", () => {
       { store: "postgres", databaseUrl: "postgresql://u:secret@db/chat" },
       "--database-url must not contain a password: it is written into generated files. Set the full URL in the DATABASE_URL environment variable instead.",
     ],
-    [{ auth: "oauth" }, '--auth must be one of: none, header (got "oauth").'],
+    [{ auth: "oauth" }, '--auth must be one of: none, header, jwt (got "oauth").'],
+    [{ jwtUserClaim: "email" }, "--jwt-user-claim only applies with --auth jwt."],
+    [{ auth: "jwt", jwtUserClaim: "e mail" }, '--jwt-user-claim must be 1 to 100 characters with no spaces or control characters (got "e mail").'],
+    [{ auth: "jwt", jwtUserClaim: "user@id" }, '--jwt-user-claim must be a claim name: letters, digits and _.:/- (got "user@id").'],
     [{ baseUrl: "http://x/v1" }, "--base-url only applies with --provider openai-compatible."],
     [{ provider: "openai-compatible", baseUrl: "ftp://x/v1" }, '--base-url must be an http:// or https:// URL (got "ftp://x/v1").'],
     [{ provider: "litellm", tools: "web-search" }, "--tools web-search needs --provider openai: hosted tools run on the Responses API only."],
@@ -176,6 +180,7 @@ describe("interactive resolution with an injected prompt", () => {
       userHeader: "X-Forwarded-User",
       // The default follows the store: "postgres" for postgres, else "memory".
       rateLimit: "memory",
+      jwtUserClaim: "sub",
       provider: "litellm",
       // Not asked: it applies only to openai-compatible endpoints.
       baseUrl: "http://localhost:11434/v1",

@@ -6,7 +6,7 @@
 The last two are signed URLs (app/attachments/signing.py): they name their user.
 """
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
@@ -48,14 +48,14 @@ class RememberBaseUrl:
 def add_attachment_routes(
     app: FastAPI,
     service: AttachmentService,
-    request_context: Callable[[Request], RequestContext | None],
+    request_context: Callable[[Request], Awaitable[RequestContext | None]],
 ) -> None:
     app.add_middleware(RememberBaseUrl)
     body_limit = service.policy.max_bytes + FORM_OVERHEAD_BYTES
 
     @app.post("/attachments")
     async def upload_direct(request: Request) -> Response:
-        context = request_context(request)
+        context = await request_context(request)
         if context is None:
             raise RequestError(401, "unauthenticated", "This request names no user.")
         file = await _form_file(request, body_limit, service.policy.max_bytes)
