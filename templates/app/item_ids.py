@@ -35,16 +35,19 @@ class ItemIdRemapper:
 
     def remap(self, event: ThreadStreamEvent) -> list[ThreadStreamEvent]:
         """Return the event(s) to emit in place of `event`."""
+        if isinstance(event, ThreadItemUpdatedEvent):
+            # Most of a turn's events are text deltas: an id set in place, no copy.
+            # `stream_agent_response` makes a new event for every delta and keeps
+            # none of them, so nothing else sees the change.
+            store_id = self._streaming.get(event.item_id)
+            if store_id is not None:
+                event.item_id = store_id
+            return [event]
         match event:
             case ThreadItemAddedEvent(item=AssistantMessageItem() as item):
                 store_id = self._issue(item.id)
                 self._streaming[item.id] = store_id
                 return [ThreadItemAddedEvent(item=_with_id(item, store_id))]
-            case ThreadItemUpdatedEvent(item_id=model_id) if (
-                model_id in self._streaming
-            ):
-                store_id = self._streaming[model_id]
-                return [event.model_copy(update={"item_id": store_id})]
             case ThreadItemDoneEvent(item=AssistantMessageItem() as item):
                 store_id = self._streaming.pop(item.id, None) or self._issue(item.id)
                 return [ThreadItemDoneEvent(item=_with_id(item, store_id))]

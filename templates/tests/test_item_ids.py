@@ -12,13 +12,17 @@ from agents import (
 )
 from agents.testing import ScriptedModel, assistant_message, function_call
 from chatkit.types import (
+    AssistantMessageContentPartTextDelta,
     AssistantMessageItem,
     HiddenContextItem,
+    ThoughtTask,
     ThreadItem,
     ThreadItemAddedEvent,
     ThreadItemDoneEvent,
     ThreadItemRemovedEvent,
+    ThreadItemUpdatedEvent,
     UserMessageItem,
+    WorkflowTaskAdded,
 )
 
 from app.agent import build_agent
@@ -261,3 +265,48 @@ def test_other_events_pass_through() -> None:
     remapper = ItemIdRemapper(lambda _type: "msg_new")
     event = ThreadItemRemovedEvent(item_id="wf_1")
     assert remapper.remap(event) == [event]
+
+
+def test_every_delta_carries_the_id_of_its_message() -> None:
+    fresh_ids = iter(["msg_1", "msg_2"])
+    remapper = ItemIdRemapper(lambda _type: next(fresh_ids))
+
+    sent: list[tuple[str, ...]] = []
+    for text in ("first", "second"):
+        added = ThreadItemAddedEvent(item=message(PLACEHOLDER_ID, ""))
+        (sent_added,) = remapper.remap(added)
+        deltas = [remapper.remap(text_delta(piece)) for piece in (text[:2], text[2:])]
+        (sent_done,) = remapper.remap(
+            ThreadItemDoneEvent(item=message(PLACEHOLDER_ID, text))
+        )
+        assert isinstance(sent_added, ThreadItemAddedEvent)
+        assert isinstance(sent_done, ThreadItemDoneEvent)
+        ids = [
+            event.item_id
+            for (event,) in deltas
+            if isinstance(event, ThreadItemUpdatedEvent)
+        ]
+        sent.append((sent_added.item.id, *ids, sent_done.item.id))
+        # The item the SDK was given keeps its own id: the store id is on a copy.
+        assert added.item.id == PLACEHOLDER_ID
+
+    assert sent == [("msg_1",) * 4, ("msg_2",) * 4]
+
+
+def test_updates_of_other_items_pass_unchanged() -> None:
+    remapper = ItemIdRemapper(lambda _type: "msg_new")
+    remapper.remap(ThreadItemAddedEvent(item=message(PLACEHOLDER_ID, "")))
+    update = ThreadItemUpdatedEvent(
+        item_id="wf_1",
+        update=WorkflowTaskAdded(task_index=0, task=ThoughtTask(content="hmm")),
+    )
+
+    assert remapper.remap(update) == [update]
+    assert update.item_id == "wf_1"
+
+
+def text_delta(delta: str) -> ThreadItemUpdatedEvent:
+    return ThreadItemUpdatedEvent(
+        item_id=PLACEHOLDER_ID,
+        update=AssistantMessageContentPartTextDelta(content_index=0, delta=delta),
+    )
