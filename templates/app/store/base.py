@@ -106,6 +106,11 @@ class ChatStore(Store[RequestContext]):
         """(id, owner) of every user's attachments that no message carries and
         were created before `created_before_us` (microseconds since the epoch)."""
 
+    @abstractmethod
+    async def ping(self) -> None:
+        """Answer once the backend has run a cheap query; raises when it cannot.
+        `GET /ready` calls it (app/health.py), with a timeout."""
+
     async def open(self) -> None:
         """Connect and create the schema; called once on startup."""
 

@@ -82,6 +82,9 @@ class MemoryStore(ChatStore):
         self._threads_by_owner: dict[str, OrderedRows[ThreadMetadata]] = {}
         self._attachments: dict[str, tuple[str, Attachment]] = {}
 
+    async def ping(self) -> None:
+        """Always ready: nothing to connect to."""
+
     def _thread(self, thread_id: str, context: RequestContext) -> _ThreadRecord:
         record = self._threads.get(thread_id)
         if record is None or record.owner != context.user_id:

@@ -111,6 +111,10 @@ class PostgresStore(ChatStore):
             await self._pool.close()
             self._pool = None
 
+    async def ping(self) -> None:
+        # A table of ours: the schema is there and no lock holds it.
+        await self.pool.fetchval("SELECT 1 FROM chatkit_threads LIMIT 1")
+
     @property
     def pool(self) -> asyncpg.Pool:
         if self._pool is None:

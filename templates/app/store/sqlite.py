@@ -85,6 +85,9 @@ class SQLiteStore(ChatStore):
             await self._db.close()
             self._db = None
 
+    async def ping(self) -> None:
+        await self._fetch_one("SELECT 1 FROM threads LIMIT 1", ())
+
     @property
     def db(self) -> aiosqlite.Connection:
         if self._db is None:
