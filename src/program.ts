@@ -40,6 +40,8 @@ export interface UpdateFlags {
   dryRun: boolean;
   json: boolean;
   resetBase: boolean;
+  /** Write even when git reports uncommitted changes to the files update rewrites. */
+  allowDirty: boolean;
   /** --config FILE, as given. */
   config: string | undefined;
 }
@@ -125,12 +127,15 @@ Reads .chatkit-server.json and .chatkit-server/base.json.gz in [directory] (defa
 Changed settings come from flags, from your edits to .chatkit-server.json, or (interactively)
 from a list of the settings to change. Files you did not edit are replaced; files you edited
 are merged three-way; conflicts are left in the file between <<<<<<< yours and
->>>>>>> generated markers.
+>>>>>>> generated markers. In a git work tree, update refuses (exit 2, nothing written) while
+generated files or .chatkit-server.json have uncommitted changes, unless --allow-dirty;
+outside git it warns and goes ahead.
 
 Exit codes:
   0    done, no conflicts (also: nothing to do)
   1    failure; nothing was changed
-  2    invalid usage or input (bad flag or config file, not a generated project, damaged record)
+  2    invalid usage or input (bad flag or config file, not a generated project, damaged record,
+       uncommitted changes without --allow-dirty)
   3    done, with conflicts left in the files listed
   130  cancelled (Ctrl-C)
 `;
@@ -239,6 +244,7 @@ export function buildProgram(
     .option("--config <file>", "read settings from a JSON or YAML file (see below); flags override it")
     .option("--json", "print one JSON summary on stdout instead of text (also for errors); never prompt")
     .option("--reset-base", "record what the current settings generate as the merge base (no other file is touched)")
+    .option("--allow-dirty", "update even when git shows uncommitted changes to generated files or .chatkit-server.json")
     .addHelpText("after", `${UPDATE_HELP}${configHelp(schema, false)}`)
     .action(() => {
       selected = "update";
@@ -267,6 +273,7 @@ export function buildProgram(
           dryRun: opts.dryRun === true,
           json: opts.json === true,
           resetBase: opts.resetBase === true,
+          allowDirty: opts.allowDirty === true,
           config: opts.config as string | undefined,
         },
       };

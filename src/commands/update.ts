@@ -16,6 +16,7 @@ import type { Styles } from "../styles.js";
 import { readProjectFiles } from "../update/read-disk.js";
 import { countChanges, formatChanges, formatDiffs, formatSettingChanges, settingChanges, summaryFiles, type UpdateSummary } from "../update/report.js";
 import { resolveUpdateAnswers } from "../update/update-answers.js";
+import { guardedPaths, judgeWorkTree, workTreeState } from "../update/dirty-tree.js";
 import { fileOpsFor, planProjectUpdate, renderForUpdate } from "../update/update-project.js";
 import { pathsToRead, type FileChange } from "../update/plan-update.js";
 import { applyOps } from "./apply-ops.js";
@@ -55,6 +56,10 @@ export async function updateProject(cli: UpdateCommandLine, io: CliIO, styles: S
   const project = await openProject(cli.directory, io.cwd);
   if (cli.update.resetBase) return resetBase(cli, project, io, styles);
   const base = await openBaseRecord(project);
+  // Uncommitted work is not overwritten: refused before any question is asked.
+  const guard = !cli.update.dryRun && !cli.update.allowDirty;
+  const state = guard ? await workTreeState(project.dir, guardedPaths(base.files.keys()), io.runCommand) : undefined;
+  const noGitWarning = state === undefined ? undefined : judgeWorkTree(state, project.shownDir);
   const answers = await resolveUpdateAnswers({
     recorded: project.config.answers,
     flags: await withOptionFiles(cli.optionFlags, cli.optionFiles, optionSchema, io.cwd),
@@ -73,7 +78,10 @@ export async function updateProject(cli: UpdateCommandLine, io: CliIO, styles: S
   const conflicted = update.changes.filter((c) => c.action === "conflict");
   const settings = settingChanges(base.answers, answers);
 
-  if (!cli.update.dryRun && ops.length > 0) await applyOps(project, ops, io);
+  if (!cli.update.dryRun && ops.length > 0) {
+    if (noGitWarning !== undefined) io.stderr.write(`${styles.yellow("Warning:")} ${noGitWarning}\n`);
+    await applyOps(project, ops, io);
+  }
   const exitCode = conflicted.length > 0 && !cli.update.dryRun ? EXIT.conflicts : EXIT.ok;
 
   if (cli.update.json) {

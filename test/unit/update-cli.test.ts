@@ -13,13 +13,16 @@ import { loadTemplates } from "../../src/render/templates.js";
 import { makeClash } from "./support/clash.js";
 import { InMemoryGenerator } from "./support/in-memory-project.js";
 import { chance, flagsFor, prng, randomAnswers, randomEdits } from "./support/random-project.js";
+import { withoutNoGitWarning } from "./support/no-git.js";
 import { runBin } from "./support/run-bin.js";
 
 const TEMPLATES_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
 
 /** Runs the binary with stdin closed (no terminal), on the real templates unless `env` says otherwise. */
-const runCli = (args: string[], cwd: string, env: Record<string, string> = {}) =>
-  runBin(args, { cwd, env: { CREATE_CHATKIT_SERVER_TEMPLATES: TEMPLATES_DIR, ...env } });
+const runCli = async (args: string[], cwd: string, env: Record<string, string> = {}) => {
+  const result = await runBin(args, { cwd, env: { CREATE_CHATKIT_SERVER_TEMPLATES: TEMPLATES_DIR, ...env } });
+  return { ...result, stderr: withoutNoGitWarning(result.stderr) };
+};
 
 async function readTree(dir: string, prefix = ""): Promise<Map<string, Uint8Array>> {
   const files = new Map<string, Uint8Array>();

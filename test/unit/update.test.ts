@@ -16,6 +16,7 @@ import { formatDiffs } from "../../src/update/report.js";
 import type { PromptChoice } from "../../src/options/question.js";
 import { CHOOSE_SETTINGS_MESSAGE } from "../../src/update/update-answers.js";
 import { findChangedLine, makeClash, renderNow } from "./support/clash.js";
+import { withoutNoGitWarning } from "./support/no-git.js";
 
 let cwd: string;
 let project: string;
@@ -53,7 +54,7 @@ function harness(options: { tty?: boolean; prompt?: PromptFn; env?: Record<strin
 async function cli(args: string[], options: Parameters<typeof harness>[0] = {}) {
   const h = harness(options);
   const code = await run(args, h.io);
-  return { code, stdout: h.stdout(), stderr: h.stderr() };
+  return { code, stdout: h.stdout(), stderr: withoutNoGitWarning(h.stderr()) };
 }
 
 async function generate(...flags: string[]): Promise<void> {
