@@ -27,6 +27,8 @@ export interface FeatureContext {
   /** `--dictation on`, and the speech-to-text model it uses by default. */
   dictation: boolean;
   dictationModel: string;
+  /** `--frontend react`, and web/public/ui-config.json's text for it ("" without). */
+  frontend: { react: boolean; uiConfigJson: string };
 }
 
 /** What one feature contributes for a given set of answers. */

@@ -276,6 +276,18 @@ export const optionSchema = [
     default: "off",
     prompt: { kind: "select", message: "Dictation (speech to text in the composer):" },
   }),
+  choiceOption({
+    id: "frontend",
+    flag: "--frontend",
+    valueName: "<react|none>",
+    description: "Whether to generate a web UI in web/: Vite, React and @openai/chatkit-react, wired to this server.",
+    choices: [
+      { value: "none", label: "None: the server only" },
+      { value: "react", label: "React: a ChatKit page in web/ (Vite + TypeScript)" },
+    ],
+    default: "none",
+    prompt: { kind: "select", message: "Web UI:" },
+  }),
   integerOption({
     id: "historyLimit",
     flag: "--history-limit",

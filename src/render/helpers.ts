@@ -5,6 +5,7 @@
  *   {{py answers.instructions}}   -> a Python string literal
  *   {{toml distributionName}}     -> a TOML basic string
  *   {{json answers}}              -> JSON.stringify
+ *   {{html projectName}}          -> text escaped for HTML
  *   {{#if (eq answers.store "sqlite")}} ... {{/if}}
  */
 
@@ -92,10 +93,18 @@ export function pythonImport(module: string, names: readonly string[]): string {
   return `from ${module} import (\n${sorted.map((name) => `    ${name},\n`).join("")})`;
 }
 
+const HTML_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Text safe inside an HTML element or a quoted attribute. */
+export function htmlText(value: string): string {
+  return value.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
+}
+
 export const templateHelpers = {
   py: (value: unknown) => pythonString(requireString("py", value)),
   toml: (value: unknown) => tomlString(requireString("toml", value)),
   json: (value: unknown) => JSON.stringify(value),
+  html: (value: unknown) => htmlText(requireString("html", value)),
   eq: (a: unknown, b: unknown) => a === b,
   // Handlebars passes its options object last: only the arguments before it count.
   or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),

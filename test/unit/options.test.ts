@@ -46,6 +46,7 @@ describe("defaults (non-interactive, e.g. --yes)", () => {
       tools: "none",
       titles: "first-message",
       dictation: "off",
+      frontend: "none",
       historyLimit: 50,
       python: "3.11",
     });
@@ -195,6 +196,7 @@ describe("interactive resolution with an injected prompt", () => {
       tools: "example",
       titles: "first-message",
       dictation: "off",
+      frontend: "none",
       historyLimit: 20,
       python: "3.12",
     });
@@ -216,6 +218,7 @@ describe("interactive resolution with an injected prompt", () => {
       ["checkbox", "none"],
       ["select", "first-message"],
       ["select", "off"],
+      ["select", "none"],
       ["input", "50"],
       ["select", "3.11"],
     ]);
