@@ -11,9 +11,12 @@ const TRANSCRIPTION_MODELS: Readonly<Record<string, string>> = {
 
 export const dictationFeature: Feature = {
   id: "dictation",
-  claims: ["app/dictation.py", "tests/test_dictation.py"],
+  claims: ["app/dictation.py", "tests/test_dictation.py", "tests/test_dictation_off.py"],
   select: (answers) => ({
-    files: answers.dictation === "on" ? ["app/dictation.py", "tests/test_dictation.py"] : [],
+    files:
+      answers.dictation === "on"
+        ? ["app/dictation.py", "tests/test_dictation.py"]
+        : ["tests/test_dictation_off.py"],
     context: {
       dictation: answers.dictation === "on",
       dictationModel: TRANSCRIPTION_MODELS[answers.provider] ?? "whisper-1",

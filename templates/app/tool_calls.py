@@ -8,6 +8,7 @@ place between the turn's messages, never sent to the client, and turned back int
 a `function_call` with its `function_call_output` when the history is loaded.
 """
 
+import asyncio
 from collections.abc import AsyncIterator, Mapping
 from datetime import datetime
 from typing import Any, Literal, cast
@@ -100,6 +101,7 @@ class _RecordingRun:
                         call.output = raw.get("output")
                         await self._store(call)
             yield event
+        _end_is_seen()
 
     def _is_client_tool(self, record: ToolCallRecord) -> bool:
         """A tool that handed its call to the browser: the SDK stores that call as a
@@ -120,6 +122,15 @@ class _RecordingRun:
         )
         # The SDK saves an item on `done`, and keeps hidden items from the client.
         await self._context.stream(ThreadItemDoneEvent(item=item))
+
+
+def _end_is_seen() -> None:
+    """The SDK reads each event in a task of its own and stops awaiting them when
+    the client hangs up; the end of a run it cancelled then sits in a task nobody
+    reads, which asyncio reports as an error. Mark that end as seen."""
+    task = asyncio.current_task()
+    if task is not None:
+        task.add_done_callback(lambda done: done.cancelled() or done.exception())
 
 
 def _as_dict(raw_item: Any) -> Mapping[str, Any]:

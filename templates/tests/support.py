@@ -1,8 +1,8 @@
 """Test helpers: a scripted stand-in for the model and a small ChatKit client."""
 
 import json
-from collections.abc import AsyncIterator
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from typing import Any, TypeVar
 
 from agents.testing import ModelCall, ModelStep, ScriptedModel, assistant_message
 from chatkit.types import ThreadItem
@@ -15,6 +15,7 @@ from app.context import RequestContext
 PLACEHOLDER_ID = "__fake_id__"
 
 Event = dict[str, Any]
+TestFunction = TypeVar("TestFunction", bound=Callable[..., Any])
 
 
 Turn = str | list[str] | Exception | ModelStep
@@ -153,3 +154,16 @@ def assistant_events(events: list[Event]) -> dict[str, list[str]]:
         elif event["type"] == "thread.item.updated":
             seen.setdefault(event["item_id"], []).append(event["type"])
     return seen
+
+
+def covers(*request_types: str) -> Callable[[TestFunction], TestFunction]:
+    """Mark a test as one that sends each of `request_types` and checks the answer.
+
+    tests/test_request_types.py fails when a type the SDK accepts has no such test.
+    """
+
+    def mark(test: TestFunction) -> TestFunction:
+        test.covers_requests = request_types  # type: ignore[attr-defined]
+        return test
+
+    return mark

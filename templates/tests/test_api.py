@@ -11,6 +11,7 @@ from tests.conftest import StartChat
 from tests.support import (
     PLACEHOLDER_ID,
     assistant_events,
+    covers,
     item_text,
     replies,
     thread_id_of,
@@ -18,6 +19,15 @@ from tests.support import (
 )
 
 
+@covers(
+    "threads.create",
+    "threads.add_user_message",
+    "items.list",
+    "threads.list",
+    "threads.get_by_id",
+    "threads.update",
+    "threads.delete",
+)
 def test_conversation_over_http(start_chat: StartChat) -> None:
     chat = start_chat(replies("Hello!", "Fine, thanks."))
 

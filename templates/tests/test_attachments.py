@@ -10,7 +10,7 @@ from chatkit.types import FileAttachment
 
 from app.context import RequestContext
 from tests.conftest import StartChat
-from tests.support import ChatKitClient, replies, thread_id_of
+from tests.support import ChatKitClient, covers, replies, thread_id_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
@@ -53,6 +53,7 @@ def refused(response: Any, status: int, code: str) -> None:
     assert response.json()["error"]["code"] == code
 
 
+@covers("attachments.create")
 def test_two_phase_upload_then_preview(start_chat: StartChat) -> None:
     chat = start_chat(replies())
     created = create(chat, "cat.png", len(PNG), "image/png").json()
@@ -255,6 +256,7 @@ def test_other_users_attachments_are_not_found(
     assert chat.portal_call("load_attachment", "atc_bob", RequestContext(user_id="bob"))
 
 
+@covers("attachments.delete")
 def test_deleting_an_attachment_or_its_thread_removes_the_bytes(
     start_chat: StartChat,
 ) -> None:

@@ -9,7 +9,7 @@ from chatkit.types import ClientToolCallItem, ThreadItem
 from app.agent import build_agent
 from app.context import RequestContext
 from tests.conftest import StartChat
-from tests.support import PLACEHOLDER_ID, thread_id_of
+from tests.support import PLACEHOLDER_ID, covers, thread_id_of
 from tests.test_item_ids import describe
 
 
@@ -46,6 +46,7 @@ def outputs_sent(model_input: str | list[Any], call_id: str) -> list[Any]:
     ]
 
 
+@covers("threads.add_client_tool_output")
 def test_the_answer_waits_for_the_browser_and_goes_on_with_its_result(
     start_chat: StartChat, client_context: RequestContext
 ) -> None:

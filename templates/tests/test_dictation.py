@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 from app.settings import Settings
 from tests.conftest import StartChat
-from tests.support import replies
+from tests.support import covers, replies
 
 AUDIO = b"\x1a\x45\xdf\xa3 not really webm, but bytes all the same"
 
@@ -87,6 +87,7 @@ def transcribe(
     )
 
 
+@covers("input.transcribe")
 def test_a_recording_comes_back_as_text(
     start_chat: StartChat, speech_api: SpeechApi
 ) -> None:

@@ -6,10 +6,11 @@ from chatkit.store import NotFoundError
 from app.context import RequestContext
 from app.store import ChatStore
 from tests.conftest import StartChat
-from tests.support import replies, thread_id_of
+from tests.support import covers, replies, thread_id_of
 from tests.test_store import thread, user_message
 
 
+@covers("items.feedback")
 def test_feedback_over_http_is_stored_and_the_latest_counts(
     start_chat: StartChat, client_context: RequestContext
 ) -> None:

@@ -10,7 +10,7 @@ from httpx import Response
 
 from app.context import RequestContext
 from tests.conftest import StartChat
-from tests.support import ChatKitClient, replies, thread_id_of
+from tests.support import ChatKitClient, covers, replies, thread_id_of
 from tests.test_store import user_message
 
 BAD_PAGE_SIZES = [-5, 0, 101, 10**20]
@@ -186,6 +186,7 @@ def test_request_metadata_is_bounded(start_chat: StartChat) -> None:
     assert list_with({"note": "é" * 8_186 + "e"}).status_code == 200
 
 
+@covers("items.feedback")
 def test_feedback_names_between_one_and_the_maximum_of_items(
     start_chat: StartChat,
 ) -> None:
@@ -206,6 +207,7 @@ def test_feedback_names_between_one_and_the_maximum_of_items(
     assert_refused(feedback([f"msg_{n}" for n in range(100)]), 404, "not_found")
 
 
+@covers("threads.add_client_tool_output")
 def test_client_tool_output_with_no_call_pending_is_409(
     start_chat: StartChat, client_context: RequestContext
 ) -> None:
@@ -225,6 +227,7 @@ def test_client_tool_output_with_no_call_pending_is_409(
     assert_refused(missing, 404, "not_found")
 
 
+@covers("threads.retry_after_item")
 def test_retry_after_anything_but_a_user_message_is_refused(
     start_chat: StartChat, client_context: RequestContext
 ) -> None:
@@ -245,6 +248,7 @@ def test_retry_after_anything_but_a_user_message_is_refused(
     assert chat.stored_items(thread_id, client_context) == before
 
 
+@covers("threads.custom_action", "threads.sync_custom_action")
 def test_an_action_from_anything_but_a_widget_is_409(
     start_chat: StartChat, client_context: RequestContext
 ) -> None:
@@ -264,6 +268,7 @@ def test_an_action_from_anything_but_a_widget_is_409(
     assert chat.stored_items(thread_id, client_context) == before
 
 
+@covers("threads.add_structured_input")
 def test_structured_input_is_answered_once(
     start_chat: StartChat, client_context: RequestContext
 ) -> None:

@@ -8,10 +8,11 @@ from agents.testing import ScriptedModel, assistant_message, function_call
 from app.agent import build_agent
 from app.context import RequestContext
 from tests.conftest import StartChat
-from tests.support import PLACEHOLDER_ID, assistant_events, thread_id_of
+from tests.support import PLACEHOLDER_ID, assistant_events, covers, thread_id_of
 from tests.test_item_ids import describe
 
 
+@covers("threads.retry_after_item")
 def test_retry_replaces_the_answer_and_its_tool_calls(
     start_chat: StartChat, client_context: RequestContext
 ) -> None:

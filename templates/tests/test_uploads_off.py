@@ -1,9 +1,10 @@
 """Attachments are off: every request that needs them gets a 400 naming the setting."""
 
 from tests.conftest import StartChat
-from tests.support import replies
+from tests.support import covers, replies
 
 
+@covers("attachments.create", "attachments.delete")
 def test_attachment_requests_are_refused_clearly(start_chat: StartChat) -> None:
     chat = start_chat(replies())
     message = {

@@ -10,7 +10,7 @@ from pydantic import TypeAdapter
 from app.agent import build_agent
 from app.context import RequestContext
 from tests.conftest import StartChat
-from tests.support import ChatKitClient, thread_id_of
+from tests.support import ChatKitClient, covers, thread_id_of
 
 STRICT_WIDGET: TypeAdapter[Any] = TypeAdapter(StrictWidgetRoot)
 
@@ -63,6 +63,7 @@ def test_the_tool_shows_a_valid_widget_that_is_stored(start_chat: StartChat) -> 
     assert [i["type"] for i in chat.items(thread_id)][-1] == "assistant_message"
 
 
+@covers("threads.custom_action")
 def test_add_one_replaces_the_widget_and_keeps_it(start_chat: StartChat) -> None:
     chat = start_chat(counter_model())
     thread_id, item = shown_counter(chat)
@@ -81,6 +82,7 @@ def test_add_one_replaces_the_widget_and_keeps_it(start_chat: StartChat) -> None
     assert texts(stored["widget"]) == ["Count: 4"]
 
 
+@covers("threads.sync_custom_action")
 def test_reset_is_answered_at_once_and_kept(start_chat: StartChat) -> None:
     chat = start_chat(counter_model())
     thread_id, item = shown_counter(chat)

@@ -12,6 +12,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { AppServer } from "./app-server.js";
 import { createdThreadId, expectNoErrors, FAKE_ID, summarize } from "./assertions.js";
@@ -426,10 +427,13 @@ async function expectFramesMatchOpenAiTypes(live: Live, wire: WireFormat): Promi
 }
 
 /** No failure logged, and `turns` completed turns (the three turns' test, then two more). */
-function expectCleanLogs(server: AppServer, turns: number = TURNS.length): void {
+async function expectCleanLogs(server: AppServer, turns: number = TURNS.length): Promise<void> {
+  // The server logs a turn after its last event is sent: its line may reach us a moment later.
+  const completed = () => server.logs(Number.MAX_SAFE_INTEGER).match(/turn completed/g) ?? [];
+  for (let waited = 0; completed().length < turns && waited < 5_000; waited += 50) await sleep(50);
   const logs = server.logs(Number.MAX_SAFE_INTEGER);
   expect(logs, "the server logged a failure").not.toMatch(/Traceback|^ERROR|ERROR /m);
-  expect(logs.match(/turn completed/g) ?? [], "one completed turn per request").toHaveLength(turns);
+  expect(completed(), "one completed turn per request").toHaveLength(turns);
 }
 
 async function expectOwnChecksPass(live: Live, extraEnv: Record<string, string> = {}): Promise<void> {
@@ -481,7 +485,7 @@ async function expectAttachmentsReachTheModel(live: Live): Promise<void> {
     expect(sent, `turn ${n + 1}: the CSV's text`).toContain(JSON.stringify(CSV).slice(1, -1));
     expect(sent, `turn ${n + 1}: no link to this server`).not.toContain(server.baseUrl);
   }
-  expectCleanLogs(server, TURNS.length + 2);
+  await expectCleanLogs(server, TURNS.length + 2);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -500,7 +504,7 @@ describe("--provider openai-compatible, served against a loopback Chat Completio
     const conversation = await holdThreeTurns(live(), []);
     const stored = await expectStoredConversation(client, conversation);
     expectModelRequests(live(), CHAT_COMPLETIONS, stored, DUMMY_KEY);
-    expectCleanLogs(server);
+    await expectCleanLogs(server);
   }, SERVER_TIMEOUT);
 
   it("answered in chunks the installed openai package parses as ChatCompletionChunk", async () => {
@@ -539,7 +543,7 @@ describe("--provider openai, served against a loopback Responses API (OPENAI_BAS
     const historyIds = (api.requests[3].body.input as Array<Record<string, unknown>>).filter((item) => item.id !== undefined);
     expect(historyIds, "input items of turn 3 carrying ids").toEqual([]);
     expect(api.requests.every((request) => request.body.previous_response_id == null)).toBe(true);
-    expectCleanLogs(server);
+    await expectCleanLogs(server);
   }, SERVER_TIMEOUT);
 
   it("answered with events the installed openai package parses as ResponseStreamEvent", async () => {
@@ -578,7 +582,7 @@ describe("--provider litellm, served against a loopback Chat Completions API (mo
     const conversation = await holdThreeTurns(live(), []);
     const stored = await expectStoredConversation(client, conversation);
     expectModelRequests(live(), CHAT_COMPLETIONS, stored, DUMMY_KEY);
-    expectCleanLogs(server);
+    await expectCleanLogs(server);
   }, SERVER_TIMEOUT);
 
   it("sends attached images, PDFs and text files to the model inline, on their turn and later", async () => {

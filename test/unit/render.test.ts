@@ -32,6 +32,7 @@ function sampleTemplates() {
     "tests/test_persistence.py": "# persistence\n",
     "app/no_attachments.py": "# attachments off\n",
     "tests/test_uploads_off.py": "# attachments off\n",
+    "tests/test_dictation_off.py": "# dictation off\n",
     "workflow.yml": "run: echo ${{ github.sha }} {{not a template}}\n",
     "logo.bin": BINARY,
     "pyproject.toml.hbs":
