@@ -1,6 +1,9 @@
 // End to end: generate each supported project variant with the built CLI, install it for real
 // from PyPI, run its own checks, then serve it with a scripted model and talk to it over HTTP.
+import { readFile } from "node:fs/promises";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { AppServer } from "./app-server.js";
 import {
   createdThreadId,
   expectNoErrors,
@@ -11,9 +14,10 @@ import {
 import { assistantMessages, ChatKitClient, ChatKitHttpError, itemText, userInput } from "./chatkit-client.js";
 import type { ProjectVariant } from "./generate-project.js";
 import { usePostgres } from "./postgres-server.js";
-import { describeFailure } from "./process.js";
+import { describeFailure, run } from "./process.js";
 import { expectAllPassed } from "./pytest-summary.js";
-import { CHECK_TIMEOUT, SERVER_TIMEOUT, useGeneratedProject, USER_HEADER } from "./project-fixture.js";
+import { CHECK_TIMEOUT, childEnv, SERVER_TIMEOUT, useGeneratedProject, USER_HEADER } from "./project-fixture.js";
+import { atBaseUrl, readFirstRequest } from "./readme-first-request.js";
 import type { FakeModelServer } from "./uvicorn-server.js";
 
 const VARIANTS: ProjectVariant[] = [
@@ -67,6 +71,30 @@ describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (vari
     const result = await project.run(project.env.python, ["-m", "compileall", "-q", "app", "tests"]);
     expect(result.code, describeFailure(result)).toBe(0);
   }, CHECK_TIMEOUT);
+
+  if (variant.store === "sqlite") {
+    it("answers the README's first request without an API key as the README says: an error event, the cause in the log", async () => {
+      const request = readFirstRequest(await readFile(path.join(project.projectDir, "README.md"), "utf8"));
+      // The real app (`uvicorn app.main:app`), with no OPENAI_API_KEY in its environment.
+      const env = { ...childEnv(), ...(await project.freshStore("no-key")) };
+      const server = await AppServer.start({ python: project.env.python, projectDir: project.projectDir, env });
+      try {
+        const curl = await run("sh", ["-c", atBaseUrl(request.commands, server.baseUrl)], { timeoutMs: CHECK_TIMEOUT });
+        expect(curl.code, describeFailure(curl)).toBe(0);
+        expect(request.section).toContain('data: {"type":"error","code":"stream.error","allow_retry":true}');
+        expect(curl.stdout).toContain('data: {"type":"error","code":"stream.error","allow_retry":true}\n');
+        const events = curl.stdout.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)) as { type: string; thread?: { id: string } });
+        // The thread and the message are stored all the same.
+        const threadId = events.find((e) => e.type === "thread.created")?.thread?.id ?? "";
+        const items = (await new ChatKitClient(server.baseUrl).listItems(threadId)).data;
+        expect(items.map((item) => [item.type, itemText(item)])).toEqual([["user_message", "Hello!"]]);
+        expect(server.logs()).toMatch(/turn failed .*outcome=failed/);
+        expect(server.logs()).toContain("Missing credentials");
+      } finally {
+        await server.stop();
+      }
+    }, SERVER_TIMEOUT);
+  }
 
   describe("served with a scripted model that reuses one item id", () => {
     // One server for the tests below, which each work on threads of their own; the last one
@@ -132,6 +160,25 @@ describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (vari
         expect(answer.contentType).toMatch(/^application\/json/);
         expect(errorCode(answer.body), `${JSON.stringify(body)} -> ${answer.body}`).toBe("invalid_request");
       }
+    }, SERVER_TIMEOUT);
+
+    it("answers the README's first request, run as written with curl, with the events the README shows", async () => {
+      const request = readFirstRequest(await readFile(path.join(project.projectDir, "README.md"), "utf8"));
+      const curl = await run("sh", ["-c", atBaseUrl(request.commands, shared.baseUrl)], { timeoutMs: CHECK_TIMEOUT });
+      expect(curl.code, describeFailure(curl)).toBe(0);
+      const [health, ...rest] = curl.stdout.split("\n");
+      expect(health).toBe('{"status":"ok"}');
+      const lines = rest.filter((line) => line.startsWith("data: "));
+      const events = lines.map((line) => JSON.parse(line.slice("data: ".length)) as { type: string });
+      expectNoErrors(events);
+      // The README's events, in its order, are all in the stream (which has more of them).
+      const types = events.map((e) => e.type);
+      let at = 0;
+      for (const type of request.eventTypes) {
+        at = types.indexOf(type, at) + 1;
+        expect(at, `${type} (in the README) in ${types.join(", ")}`).toBeGreaterThan(0);
+      }
+      expect(curl.stdout).toContain('"text":"echo: Hello!"');
     }, SERVER_TIMEOUT);
 
     it("renames and deletes a thread", async () => {
