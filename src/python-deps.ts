@@ -27,6 +27,9 @@ export const PYTHON_DEV_DEPENDENCIES = {
   pytest: ">=8.3,<10",
   "pytest-asyncio": ">=0.24,<2",
   httpx: ">=0.27,<1",
+  // Property-based fuzzing of the wire format (tests/test_fuzz.py); 6.100: derandomize and
+  // the health checks the fuzzer suppresses, as it uses them.
+  hypothesis: ">=6.100,<7",
   ruff: ">=0.8,<1",
 } as const satisfies Record<string, string>;
 

@@ -11,11 +11,11 @@ const TRANSCRIPTION_MODELS: Readonly<Record<string, string>> = {
 
 export const dictationFeature: Feature = {
   id: "dictation",
-  claims: ["app/dictation.py", "tests/test_dictation.py", "tests/test_dictation_off.py"],
+  claims: ["app/dictation.py", "tests/test_dictation.py", "tests/speech_api.py", "tests/test_dictation_off.py"],
   select: (answers) => ({
     files:
       answers.dictation === "on"
-        ? ["app/dictation.py", "tests/test_dictation.py"]
+        ? ["app/dictation.py", "tests/test_dictation.py", "tests/speech_api.py"]
         : ["tests/test_dictation_off.py"],
     context: {
       dictation: answers.dictation === "on",

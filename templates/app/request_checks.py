@@ -1,20 +1,25 @@
 """What a request may ask for, checked before the ChatKit SDK handles it.
 
-The protocol leaves page sizes, text lengths and list sizes unbounded: `check_values`
-refuses values outside the bounds in settings with 400. The SDK raises `ValueError`
+The protocol leaves page sizes, text lengths and list sizes unbounded, JSON carries
+NUL characters PostgreSQL cannot keep and the SDK decodes audio without
+checking it: `check_values` refuses all that with 400. The SDK raises `ValueError`
 (a 500) for requests that do not fit the thread's state, such as a client tool output
 with no call pending: `check_thread_state` answers those with 409 first.
 """
 
 import dataclasses
+from base64 import b64decode
 from dataclasses import dataclass
+from typing import Any
 
 import pydantic_core
 from chatkit.server import DEFAULT_PAGE_SIZE
 from chatkit.store import Store
 from chatkit.types import (
+    AttachmentsCreateReq,
     ChatKitReq,
     ClientToolCallItem,
+    InputTranscribeReq,
     ItemsFeedbackReq,
     ItemsListReq,
     StructuredInputItem,
@@ -62,6 +67,11 @@ def check_values(request: ChatKitReq, limits: RequestLimits) -> None:
 
     A page size left out becomes the SDK's default, or `max_page_size` when smaller.
     """
+    exclude: dict[str, Any] = {"type": True}
+    if isinstance(request, AttachmentsCreateReq):
+        # A file name is cleaned rather than refused (app/attachments/content_checks.py).
+        exclude["params"] = {"name"}
+    _check_text(request.model_dump(exclude=exclude), "")
     metadata_bytes = len(pydantic_core.to_json(request.metadata))
     if metadata_bytes > limits.max_metadata_bytes:
         raise _out_of_range(
@@ -84,6 +94,8 @@ def check_values(request: ChatKitReq, limits: RequestLimits) -> None:
                     "`params.item_ids` must list between 1 and "
                     f"{limits.max_feedback_items} items; got {count}."
                 )
+        case InputTranscribeReq():
+            _check_base64("params.audio_base64", request.params.audio_base64)
 
 
 async def check_thread_state(
@@ -94,6 +106,9 @@ async def check_thread_state(
     A thread or item that is not the user's raises the store's `NotFoundError` (404).
     """
     match request:
+        case ThreadsAddUserMessageReq():
+            # Here, not in the SDK's stream, which logs a missing thread as its failure.
+            await store.load_thread(request.params.thread_id, context)
         case ThreadsAddClientToolOutputReq():
             thread = await store.load_thread(request.params.thread_id, context)
             # The SDK takes the output for the thread's newest item only.
@@ -129,6 +144,7 @@ async def check_thread_state(
                 )
         case ThreadsCustomActionReq() | ThreadsSyncCustomActionReq():
             if request.params.item_id is None:
+                await store.load_thread(request.params.thread_id, context)
                 return
             item = await _load_item(
                 store, request.params.thread_id, request.params.item_id, context
@@ -184,6 +200,34 @@ def _check_between(field: str, value: int, maximum: int) -> None:
         raise _out_of_range(
             f"`{field}` must be between 1 and {maximum}; got {_shown(value)}."
         )
+
+
+def _check_text(value: Any, field: str) -> None:
+    """Raise a 400 `RequestError` naming the first string holding a NUL character,
+    which JSON carries but PostgreSQL's text and jsonb cannot keep."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise RequestError(
+                400, "invalid_text", f"`{field}` contains a NUL character."
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key, field)
+            _check_text(item, f"{field}.{key}" if field else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_text(item, f"{field}[{index}]")
+
+
+def _check_base64(field: str, value: str) -> None:
+    # The SDK decodes leniently, and raises on what it cannot decode at all.
+    try:
+        b64decode(value, validate=True)
+    # binascii.Error is one: bad padding or characters, or non-ASCII text.
+    except ValueError:
+        raise RequestError(
+            400, "invalid_base64", f"`{field}` is not valid base64."
+        ) from None
 
 
 def _check_length(field: str, value: str, maximum: int) -> None:

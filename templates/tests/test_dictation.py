@@ -1,18 +1,10 @@
 """Dictation: recordings go to the provider's speech-to-text API and come back as text.
 
-The provider is a fake served on loopback by the test, speaking the OpenAI audio
-transcriptions API (multipart in, JSON out).
+The provider is a fake served on loopback (tests/speech_api.py, the `speech_api`
+fixture).
 """
 
 import base64
-import json
-import threading
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from email.message import Message
-from email.parser import BytesParser
-from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -20,61 +12,10 @@ from pydantic import SecretStr
 
 from app.settings import Settings
 from tests.conftest import StartChat
+from tests.speech_api import SpeechApi
 from tests.support import covers, replies
 
 AUDIO = b"\x1a\x45\xdf\xa3 not really webm, but bytes all the same"
-
-
-@dataclass
-class SpeechApi:
-    """A loopback stand-in for the provider's transcription endpoint."""
-
-    url: str = ""
-    status: int = 200
-    requests: list[tuple[str, dict[str, str], bytes]] = field(default_factory=list)
-
-    def form(self) -> dict[str, Message]:
-        """The multipart fields of the one request received, by name."""
-        ((_, headers, body),) = self.requests
-        head = f"Content-Type: {headers['content-type']}\r\n\r\n".encode()
-        parsed = BytesParser(policy=HTTP).parsebytes(head + body)
-        return {
-            part.get_param("name", header="content-disposition"): part
-            for part in parsed.iter_parts()
-        }
-
-
-@pytest.fixture
-def speech_api() -> Iterator[SpeechApi]:
-    api = SpeechApi()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 - the name http.server calls
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            api.requests.append((self.path, headers, body))
-            answer = (
-                {"text": "hello world"}
-                if api.status == 200
-                else {"error": {"message": "no"}}
-            )
-            payload = json.dumps(answer).encode()
-            self.send_response(api.status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    api.url = f"http://127.0.0.1:{server.server_address[1]}/v1"
-    yield api
-    server.shutdown()
-    server.server_close()
 
 
 def transcribe(

@@ -1,6 +1,8 @@
 """Requests with values out of bounds, or that do not fit the thread, are refused
 with the app's JSON error (app/request_checks.py), never a 500."""
 
+import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +12,7 @@ from httpx import Response
 
 from app.context import RequestContext
 from tests.conftest import StartChat
-from tests.support import ChatKitClient, covers, replies, thread_id_of
+from tests.support import ChatKitClient, covers, replies, thread_id_of, user_input
 from tests.test_store import user_message
 
 BAD_PAGE_SIZES = [-5, 0, 101, 10**20]
@@ -300,3 +302,85 @@ def test_structured_input_is_answered_once(
     assert_refused(submit("si_1"), 409, "structured_input_not_pending")
     assert_refused(submit(user_item.id), 409, "structured_input_not_pending")
     assert_refused(submit("si_unknown"), 404, "not_found")
+
+
+# Found by tests/test_fuzz.py: each was a 500, or an error in the log.
+
+
+@pytest.mark.parametrize("audio", ["GkXfow", "not base64!", "é=="])
+def test_audio_that_is_not_base64_is_400(start_chat: StartChat, audio: str) -> None:
+    chat = start_chat(replies())
+
+    response = chat.send("input.transcribe", audio_base64=audio, mime_type="audio/webm")
+
+    message = assert_refused(response, 400, "invalid_base64")
+    assert message == "`params.audio_base64` is not valid base64."
+
+
+@pytest.mark.parametrize(
+    ("bad", "code"),
+    [
+        ("\x00", "invalid_text"),
+        ("a\x00b", "invalid_text"),
+        # The JSON parser refuses these itself.
+        ("\ud800", "invalid_request"),
+        ("lone \udfff", "invalid_request"),
+    ],
+)
+def test_text_no_store_can_keep_is_400_and_nothing_stored(
+    start_chat: StartChat, client_context: RequestContext, bad: str, code: str
+) -> None:
+    chat = start_chat(replies("Hello."))
+    thread_id = with_thread(chat)
+    before = chat.stored_items(thread_id, client_context)
+
+    def post(request_type: str, **params: Any) -> Response:
+        # Escaped, as JSON may carry a lone surrogate.
+        body = json.dumps({"type": request_type, "params": params})
+        headers = {**chat.headers, "content-type": "application/json"}
+        return chat.http.post("/chatkit", content=body.encode(), headers=headers)
+
+    refused = [
+        (post("threads.get_by_id", thread_id=bad), "params.thread_id"),
+        (post("threads.update", thread_id=thread_id, title=bad), "params.title"),
+        (
+            post(
+                "threads.add_user_message",
+                thread_id=thread_id,
+                input=message_input(text("Hi"), text(bad)),
+            ),
+            "params.input.content[1].text",
+        ),
+        (
+            post(
+                "threads.add_client_tool_output", thread_id=thread_id, result={bad: 1}
+            ),
+            "params.result",
+        ),
+    ]
+
+    for response, field in refused:
+        message = assert_refused(response, 400, code)
+        if code == "invalid_text":
+            assert message == f"`{field}` contains a NUL character."
+    assert chat.stored_items(thread_id, client_context) == before
+    assert chat.call("threads.get_by_id", thread_id=thread_id)["title"] != bad
+
+
+def test_a_message_to_a_missing_thread_is_404_and_logs_no_error(
+    start_chat: StartChat, caplog: pytest.LogCaptureFixture
+) -> None:
+    chat = start_chat(replies())
+
+    response = chat.send(
+        "threads.add_user_message", thread_id="thr_missing", input=user_input("Hi")
+    )
+    action = chat.send(
+        "threads.custom_action",
+        thread_id="thr_missing",
+        action={"type": "cart.checkout", "payload": {}},
+    )
+
+    for answer in (response, action):
+        assert_refused(answer, 404, "not_found")
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []

@@ -96,6 +96,7 @@ describe("renderProject", () => {
         "uvicorn[standard]>=0.31.1,<1",
         "--",
         "httpx",
+        "hypothesis",
         "pytest",
         "pytest-asyncio",
         "ruff",
