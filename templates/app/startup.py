@@ -8,6 +8,15 @@ class StartupError(Exception):
     """Why the server cannot start, in one sentence naming what to fix."""
 
 
+def why(exc: BaseException) -> str:
+    """An error's reason, short enough to end a StartupError's sentence."""
+    if isinstance(exc, TimeoutError):
+        return "no answer in time"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
 class ReportStartupErrors:
     """Pure ASGI middleware: when starting the app raises `StartupError`, the
     server (uvicorn) is told that sentence instead of a traceback, and exits."""

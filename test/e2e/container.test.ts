@@ -124,6 +124,8 @@ describe.each(VARIANTS)("the container files of a --store $store project", (vari
     for (const [key, value] of Object.entries(env)) env[key] = inImage(value);
     if (variant.store === "sqlite") await mkdir(path.dirname(env.CHATKIT_DB_PATH), { recursive: true });
     if (variant.store === "postgres") env.DATABASE_URL = await postgres.get().createDatabase("container");
+    // The app does not start without its provider's key (a start-up check); no turn is sent.
+    env.OPENAI_API_KEY = "sk-unused-no-turn-is-sent";
     const port = await freePort();
     const [command, ...args] = (JSON.parse(one(runtime, "CMD")) as string[]).map((arg) => (arg === "8000" ? String(port) : arg));
     const home = path.join(root, "home");
@@ -135,6 +137,8 @@ describe.each(VARIANTS)("the container files of a --store $store project", (vari
     const exited = new Promise<string>((resolve) => server.on("exit", (code, signal) => resolve(signal ?? `exit ${code}`)));
     try {
       await waitForHealth(port, () => output);
+      const ready = await fetch(`http://127.0.0.1:${port}/ready`, { signal: AbortSignal.timeout(5_000) });
+      expect(await ready.json(), "GET /ready").toEqual({ status: "ready" });
       const check = JSON.parse(one(runtime, "HEALTHCHECK").replace(/^.*?CMD\s+/, "")) as string[];
       const probe = await run(path.join(venvBin, check[0]), check.slice(1).map((arg) => arg.replace(":8000", `:${port}`)), { env, timeoutMs: 30_000 });
       expect(probe.code, describeFailure(probe)).toBe(0);

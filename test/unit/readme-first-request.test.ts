@@ -62,9 +62,12 @@ describe("the generated README's first request", () => {
     expect((await firstRequest({ titles: "none" })).eventTypes).toEqual(withTitle.filter((t) => t !== "thread.updated"));
   });
 
-  it("says what the answer looks like without an API key, naming the project's variable", async () => {
+  it("says what the answer looks like when the provider rejects the key, naming the project's variable", async () => {
     const request = await firstRequest({ provider: "litellm", model: "gemini/gemini-2.5-flash" });
-    expect(request.section).toContain("Without a valid `GEMINI_API_KEY` the stream still opens");
+    expect(request.section).toContain("Without `GEMINI_API_KEY` the server does not start");
+    expect(request.section).toContain(
+      'data: {"type":"error","code":"custom","message":"The model provider rejected the API key: set GEMINI_API_KEY on the server to a valid key.","allow_retry":false}',
+    );
     expect(request.section).toContain('data: {"type":"error","code":"stream.error","allow_retry":true}');
   });
 });

@@ -3,11 +3,13 @@
 import asyncio
 import hashlib
 import os
+import tempfile
 from collections.abc import AsyncIterable
 from pathlib import Path
 from typing import BinaryIO
 
 from app.attachments.blobs import BlobNotFoundError
+from app.startup import StartupError, why
 
 
 class LocalBlobs:
@@ -24,7 +26,13 @@ class LocalBlobs:
 
     async def start(self) -> None:
         """Create the directory and remove uploads a crash left unfinished."""
-        await asyncio.to_thread(self._prepare)
+        try:
+            await asyncio.to_thread(self._prepare)
+        except OSError as exc:
+            raise StartupError(
+                f"Cannot write the attachment directory {self.directory} "
+                f"(CHATKIT_ATTACHMENTS_DIR): {why(exc)}."
+            ) from exc
 
     async def stop(self) -> None:
         """Nothing to release: every call opens and closes its own file."""
@@ -61,6 +69,9 @@ class LocalBlobs:
 
     def _prepare(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
+        # Uploads must be writable here: find out now, not on the first upload.
+        with tempfile.TemporaryFile(dir=self.directory):
+            pass
         for leftover in self.directory.glob("*.part"):
             leftover.unlink(missing_ok=True)
 

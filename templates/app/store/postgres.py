@@ -7,12 +7,14 @@ every query is scoped by the requesting user.
 
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import asyncpg
 from chatkit.store import NotFoundError
 from chatkit.types import Attachment, FeedbackKind, Page, ThreadItem, ThreadMetadata
 
 from app.context import RequestContext
+from app.startup import StartupError, why
 from app.store.base import (
     ATTACHMENT_ADAPTER,
     ITEM_ADAPTER,
@@ -98,12 +100,18 @@ class PostgresStore(ChatStore):
         self._pool: asyncpg.Pool | None = None
 
     async def open(self) -> None:
-        await _create_schema(self.dsn, self.schema)
-        self._pool = await asyncpg.create_pool(
-            self.dsn,
-            server_settings={"search_path": self.schema},
-            **self._pool_options,
-        )
+        try:
+            await _create_schema(self.dsn, self.schema, self._pool_options["timeout"])
+            self._pool = await asyncpg.create_pool(
+                self.dsn,
+                server_settings={"search_path": self.schema},
+                **self._pool_options,
+            )
+        except (OSError, TimeoutError, asyncpg.PostgresError) as exc:
+            raise StartupError(
+                f"Cannot connect to PostgreSQL at {_server_of(self.dsn)} "
+                f"(DATABASE_URL): {why(exc)}."
+            ) from exc
         await migrate(self.pool, self.schema)
 
     async def close(self) -> None:
@@ -401,10 +409,16 @@ async def migrate(
             )
 
 
-async def _create_schema(dsn: str, schema: str) -> None:
+def _server_of(dsn: str) -> str:
+    """host:port of a connection URL, without its user or password."""
+    parts = urlsplit(dsn)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 5432}"
+
+
+async def _create_schema(dsn: str, schema: str, timeout: float) -> None:
     if schema == "public":
         return
-    conn = await asyncpg.connect(dsn)
+    conn = await asyncpg.connect(dsn, timeout=timeout)
     try:
         await conn.execute(
             "SELECT pg_advisory_lock(hashtext('chatkit-schema:' || $1))", schema

@@ -1,6 +1,7 @@
 """A SQLite store: one file, WAL mode, every query scoped by the requesting user."""
 
 import asyncio
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from chatkit.store import NotFoundError
 from chatkit.types import Attachment, FeedbackKind, Page, ThreadItem, ThreadMetadata
 
 from app.context import RequestContext
+from app.startup import StartupError, why
 from app.store.base import (
     ATTACHMENT_ADAPTER,
     ITEM_ADAPTER,
@@ -70,15 +72,28 @@ class SQLiteStore(ChatStore):
         self._write_lock = asyncio.Lock()
 
     async def open(self) -> None:
+        try:
+            self._db = await self._connect()
+        except (OSError, sqlite3.Error) as exc:
+            raise StartupError(
+                f"Cannot write the SQLite database {self.path} (CHATKIT_DB_PATH): "
+                f"{why(exc)}."
+            ) from exc
+
+    async def _connect(self) -> aiosqlite.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: autocommit; multi-statement writes use BEGIN/COMMIT.
         db = await aiosqlite.connect(self.path, isolation_level=None)
-        await db.execute("PRAGMA journal_mode=WAL")
-        await db.execute("PRAGMA synchronous=NORMAL")
-        await db.execute("PRAGMA foreign_keys=ON")
-        await db.execute("PRAGMA busy_timeout=5000")
-        await db.executescript(SCHEMA)
-        self._db = db
+        try:
+            await db.execute("PRAGMA journal_mode=WAL")
+            await db.execute("PRAGMA synchronous=NORMAL")
+            await db.execute("PRAGMA foreign_keys=ON")
+            await db.execute("PRAGMA busy_timeout=5000")
+            await db.executescript(SCHEMA)
+        except BaseException:
+            await db.close()
+            raise
+        return db
 
     async def close(self) -> None:
         if self._db is not None:
