@@ -1,6 +1,8 @@
 // End to end: generate each supported project variant with the built CLI, install it for real
 // from PyPI, run its own checks, then serve it with a scripted model and talk to it over HTTP.
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppServer } from "./app-server.js";
@@ -18,7 +20,7 @@ import { describeFailure, run } from "./process.js";
 import { expectAllPassed } from "./pytest-summary.js";
 import { CHECK_TIMEOUT, childEnv, SERVER_TIMEOUT, useGeneratedProject, USER_HEADER } from "./project-fixture.js";
 import { atBaseUrl, readFirstRequest } from "./readme-first-request.js";
-import type { FakeModelServer } from "./uvicorn-server.js";
+import { freePort, type FakeModelServer } from "./uvicorn-server.js";
 
 const VARIANTS: ProjectVariant[] = [
   { store: "sqlite", auth: "none" },
@@ -73,25 +75,59 @@ describe.each(VARIANTS)("generated project (--store $store --auth $auth)", (vari
   }, CHECK_TIMEOUT);
 
   if (variant.store === "sqlite") {
-    it("answers the README's first request without an API key as the README says: an error event, the cause in the log", async () => {
-      const request = readFirstRequest(await readFile(path.join(project.projectDir, "README.md"), "utf8"));
-      // The real app (`uvicorn app.main:app`), with no OPENAI_API_KEY in its environment.
+    it("does not start without OPENAI_API_KEY: uvicorn exits, printing one sentence naming it and no traceback", async () => {
+      const python = project.env.python;
       const env = { ...childEnv(), ...(await project.freshStore("no-key")) };
+      const args = ["-m", "uvicorn", "app.main:app", "--host", "127.0.0.1", "--port", String(await freePort())];
+      const result = await run(python, args, { cwd: project.projectDir, env, timeoutMs: CHECK_TIMEOUT });
+      expect(result.code, describeFailure(result)).not.toBe(0);
+      const output = result.stdout + result.stderr;
+      expect(output).toContain(
+        "ERROR:    Set OPENAI_API_KEY to your OpenAI API key: the agent's model runs on OpenAI's API, which refuses requests without one.\n",
+      );
+      expect(output).not.toMatch(/Traceback|File "/);
+    }, SERVER_TIMEOUT);
+
+    it("answers the README's first request, with a key the provider rejects, as the README says: an error event naming the variable", async () => {
+      const request = readFirstRequest(await readFile(path.join(project.projectDir, "README.md"), "utf8"));
+      const key = "sk-rejected-by-the-loopback-api";
+      // A loopback stand-in for the provider that refuses every key with 401, as OpenAI does.
+      const api = createServer((_, response) => {
+        response.writeHead(401, { "content-type": "application/json" });
+        response.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${key}.`, type: "invalid_request_error", code: "invalid_api_key" } }));
+      });
+      await new Promise<void>((resolve) => api.listen(0, "127.0.0.1", resolve));
+      const { port } = api.address() as AddressInfo;
+      // The real app (`uvicorn app.main:app`); tracing off, as it would upload with the key.
+      const env = {
+        ...childEnv(),
+        ...(await project.freshStore("rejected-key")),
+        OPENAI_API_KEY: key,
+        OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+        CHATKIT_TRACING: "false",
+      };
       const server = await AppServer.start({ python: project.env.python, projectDir: project.projectDir, env });
       try {
         const curl = await run("sh", ["-c", atBaseUrl(request.commands, server.baseUrl)], { timeoutMs: CHECK_TIMEOUT });
         expect(curl.code, describeFailure(curl)).toBe(0);
-        expect(request.section).toContain('data: {"type":"error","code":"stream.error","allow_retry":true}');
-        expect(curl.stdout).toContain('data: {"type":"error","code":"stream.error","allow_retry":true}\n');
+        const rejected =
+          'data: {"type":"error","code":"custom","message":"The model provider rejected the API key: set OPENAI_API_KEY on the server to a valid key.","allow_retry":false}';
+        expect(request.section).toContain(rejected);
+        expect(curl.stdout).toContain(`${rejected}\n`);
+        expect(curl.stdout).not.toContain(key);
         const events = curl.stdout.split("\n").filter((l) => l.startsWith("data: ")).map((l) => JSON.parse(l.slice(6)) as { type: string; thread?: { id: string } });
         // The thread and the message are stored all the same.
         const threadId = events.find((e) => e.type === "thread.created")?.thread?.id ?? "";
         const items = (await new ChatKitClient(server.baseUrl).listItems(threadId)).data;
         expect(items.map((item) => [item.type, itemText(item)])).toEqual([["user_message", "Hello!"]]);
-        expect(server.logs()).toMatch(/turn failed .*outcome=failed/);
-        expect(server.logs()).toContain("Missing credentials");
+        const logs = server.logs(Number.MAX_SAFE_INTEGER);
+        expect(logs).toContain("the model provider rejected the API key (HTTP 401)");
+        expect(logs).toMatch(/turn failed .*outcome=failed/);
+        expect(logs).not.toContain(key);
+        expect(logs).not.toMatch(/Traceback/);
       } finally {
         await server.stop();
+        await new Promise((resolve) => api.close(resolve));
       }
     }, SERVER_TIMEOUT);
   }
