@@ -6,7 +6,7 @@ import { describeFailure, run } from "./process.js";
 import { REPO_ROOT } from "./python-env.js";
 
 export type StoreVariant = "sqlite" | "memory" | "postgres";
-export type AuthMode = "none" | "header";
+export type AuthMode = "none" | "header" | "jwt";
 
 /** What a generated project is made of: the CLI flags that change its code. */
 export interface ProjectVariant {

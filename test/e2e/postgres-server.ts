@@ -56,6 +56,11 @@ export async function openPostgres(): Promise<PostgresServer> {
   return ServerHandle.startEmbedded();
 }
 
+/** A throwaway embedded server of the caller's own, whatever CHATKIT_TEST_DATABASE_URL says: `close()` stops it for real. */
+export function startEmbeddedPostgres(): Promise<PostgresServer> {
+  return ServerHandle.startEmbedded();
+}
+
 class ServerHandle implements PostgresServer {
   private readonly created: string[] = [];
 
