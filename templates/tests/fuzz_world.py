@@ -7,6 +7,7 @@ in tests/fuzz_requests.py can name them and a failing example replays exactly.
 """
 
 import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -157,7 +158,11 @@ class World:
         return ThreadMetadata(id=thread_id, title=title, created_at=T0)
 
     def _file(self, attachment_id: str, name: str) -> FileAttachment:
-        return FileAttachment(id=attachment_id, name=name, mime_type="text/plain")
+        # As the app records an upload: new, so that no cleanup sweep removes it.
+        metadata = {"size": 5, "uploaded": True, "created_us": time.time_ns() // 1000}
+        return FileAttachment(
+            id=attachment_id, name=name, mime_type="text/plain", metadata=metadata
+        )
 
 
 def check_answer(
