@@ -66,7 +66,8 @@ export class FakeModelApi {
     return this.requests.filter((request) => request.path === path);
   }
 
-  static async start(script: Script, options: { maxRequests?: number } = {}): Promise<FakeModelApi> {
+  /** `acceptKey`: requests without `Authorization: Bearer <acceptKey>` get the 401 OpenAI answers a wrong key with. */
+  static async start(script: Script, options: { maxRequests?: number; acceptKey?: string } = {}): Promise<FakeModelApi> {
     const maxRequests = options.maxRequests ?? 50;
     let api: FakeModelApi | undefined;
     const server = createServer((req, res) => {
@@ -86,6 +87,10 @@ export class FakeModelApi {
         if (size > MAX_BODY_BYTES) return refuse(413, `body over ${MAX_BODY_BYTES} bytes`);
         if (req.method !== "POST" || !["/v1/chat/completions", "/v1/responses"].includes(path)) {
           return refuse(404, "the fake model API serves only POST /v1/chat/completions and /v1/responses");
+        }
+        if (options.acceptKey !== undefined && req.headers.authorization !== `Bearer ${options.acceptKey}`) {
+          const error = { message: "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key", param: null };
+          return sendJson(res, 401, { error });
         }
         if (self.exchanges.length >= maxRequests) return refuse(429, `more than ${maxRequests} requests`);
         let body: unknown;

@@ -190,6 +190,8 @@ interface Live {
   api: FakeModelApi;
   server: AppServer;
   client: ChatKitClient;
+  /** The server's whole environment. */
+  serverEnv: Record<string, string>;
   /** The instructions of the project's agent, as `build_agent()` gives them. */
   instructions: string;
   run(cmd: string, args: string[], extraEnv?: Record<string, string>): Promise<RunResult>;
@@ -206,7 +208,7 @@ function useLiveProject(options: LiveOptions): () => Live {
     const projectDir = path.join(workDir, `${options.provider}-live`);
     await generateWithFlags(projectDir, ["--provider", options.provider, "--store", "sqlite", ...options.flags]);
     const env = await ensureProjectEnv(projectDir, envKeyFor({ provider: options.provider, store: "sqlite" }));
-    api = await FakeModelApi.start(options.wire.script);
+    api = await FakeModelApi.start(options.wire.script, { acceptKey: DUMMY_KEY });
     const serverEnv = {
       ...childEnv(),
       ...OFFLINE_ENV,
@@ -217,7 +219,7 @@ function useLiveProject(options: LiveOptions): () => Live {
     const runIn = (cmd: string, args: string[], extraEnv: Record<string, string> = {}) =>
       run(cmd, args, { cwd: projectDir, env: { ...childEnv(), ...OFFLINE_ENV, ...extraEnv }, timeoutMs: CHECK_TIMEOUT });
     const instructions = await agentInstructions(projectDir, env.python, runIn);
-    live = { projectDir, env, api, server, client: new ChatKitClient(server.baseUrl), instructions, run: runIn };
+    live = { projectDir, env, api, server, client: new ChatKitClient(server.baseUrl), serverEnv, instructions, run: runIn };
   }, SETUP_TIMEOUT);
 
   beforeEach(({ onTestFailed }) => {
@@ -488,6 +490,46 @@ async function expectAttachmentsReachTheModel(live: Live): Promise<void> {
   await expectCleanLogs(server, TURNS.length + 2);
 }
 
+/**
+ * A second server of the project with a wrong key, which the fake API refuses with 401: the
+ * turn ends with the error event naming the key's variable; the key shows nowhere.
+ */
+async function expectRejectedKeyNamed({ env, projectDir, serverEnv }: Live): Promise<void> {
+  const variable = Object.keys(serverEnv).find((key) => serverEnv[key] === DUMMY_KEY) ?? "(no key variable)";
+  const wrong = "sk-e2e-wrong-key-the-fake-api-refuses";
+  const server = await AppServer.start({
+    python: env.python,
+    projectDir,
+    env: { ...serverEnv, [variable]: wrong, CHATKIT_DB_PATH: `${serverEnv.CHATKIT_DB_PATH}-wrong-key` },
+  });
+  try {
+    const events = await new ChatKitClient(server.baseUrl).createThread("Hello there");
+    expect(events.filter((event) => event.type === "error") as unknown[], summarize(events)).toEqual([
+      {
+        type: "error",
+        code: "custom",
+        message: `The model provider rejected the API key: set ${variable} on the server to a valid key.`,
+        allow_retry: false,
+      },
+    ]);
+    expect(JSON.stringify(events)).not.toContain(wrong);
+    await waitFor(() => /turn failed/.test(server.logs(Number.MAX_SAFE_INTEGER)), "the turn's log line");
+    const logs = server.logs(Number.MAX_SAFE_INTEGER);
+    expect(logs).toContain("the model provider rejected the API key (HTTP 401)");
+    expect(logs).not.toContain(wrong);
+    expect(logs).not.toMatch(/Traceback/);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 100) {
+    if (waited > 10_000) throw new Error(`no ${what} within 10 s`);
+    await sleep(100);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 
 describe("--provider openai-compatible, served against a loopback Chat Completions API", () => {
@@ -514,6 +556,10 @@ describe("--provider openai-compatible, served against a loopback Chat Completio
   it("passes its own tests offline, ruff-clean", async () => {
     await expectOwnChecksPass(live());
   }, CHECK_TIMEOUT);
+
+  it("ends a turn the provider refuses for its key (401) with an error event naming the variable", async () => {
+    await expectRejectedKeyNamed(live());
+  }, SERVER_TIMEOUT);
 
   it("sends attached images, PDFs and text files to the model inline, on their turn and later", async () => {
     await expectAttachmentsReachTheModel(live());
@@ -554,6 +600,10 @@ describe("--provider openai, served against a loopback Responses API (OPENAI_BAS
     await expectOwnChecksPass(live());
   }, CHECK_TIMEOUT);
 
+  it("ends a turn the provider refuses for its key (401) with an error event naming the variable", async () => {
+    await expectRejectedKeyNamed(live());
+  }, SERVER_TIMEOUT);
+
   it("sends attached images, PDFs and text files to the model inline, on their turn and later", async () => {
     await expectAttachmentsReachTheModel(live());
   }, SERVER_TIMEOUT);
@@ -576,6 +626,10 @@ describe("--provider litellm, served against a loopback Chat Completions API (mo
   it("passes its own tests offline, ruff-clean", async () => {
     await expectOwnChecksPass(live());
   }, CHECK_TIMEOUT);
+
+  it("ends a turn the provider refuses for its key (401) with an error event naming the variable", async () => {
+    await expectRejectedKeyNamed(live());
+  }, SERVER_TIMEOUT);
 
   it("holds three turns through LitellmModel, a tool call among them, each message stored once under its own id", async () => {
     const { client, server } = live();
