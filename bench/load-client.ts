@@ -22,6 +22,8 @@ export interface TurnsJob {
   /** No new request starts after this; the job then reports what it did. */
   maxSeconds: number;
   headers?: Record<string, string>;
+  /** Ask the fake model for answers of this many text deltas (serve.py's `answer-deltas=N`). */
+  answerDeltas?: number;
 }
 
 export interface ScriptRequest {
@@ -47,6 +49,8 @@ export interface LabelSamples {
   firstMs: number[];
   /** Milliseconds from sending the request to the end of the answer. */
   lastMs: number[];
+  /** Milliseconds from sending the request to the first text delta (streams with one). */
+  firstDeltaMs: number[];
   /** SSE events per answer (0 for JSON answers). */
   events: number[];
 }
@@ -72,12 +76,17 @@ interface Answer {
   body: string;
   firstMs: number;
   lastMs: number;
+  /** -1 when no text delta came. */
+  firstDeltaMs: number;
 }
+
+const TEXT_DELTA = '"assistant_message.content_part.text_delta"';
 
 function post(agent: http.Agent, url: URL, body: string, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     let firstMs = -1;
+    let firstDeltaMs = -1;
     const request = http.request(
       {
         host: url.hostname,
@@ -91,8 +100,12 @@ function post(agent: http.Agent, url: URL, body: string, headers: Record<string,
         let text = "";
         response.setEncoding("utf8");
         response.on("data", (chunk: string) => {
-          if (firstMs < 0) firstMs = performance.now() - started;
+          const now = performance.now() - started;
+          if (firstMs < 0) firstMs = now;
+          // Searched from a little before the chunk: the marker may straddle two chunks.
+          const from = Math.max(0, text.length - TEXT_DELTA.length);
           text += chunk;
+          if (firstDeltaMs < 0 && text.includes(TEXT_DELTA, from)) firstDeltaMs = now;
         });
         response.on("end", () => {
           const lastMs = performance.now() - started;
@@ -102,6 +115,7 @@ function post(agent: http.Agent, url: URL, body: string, headers: Record<string,
             body: text,
             firstMs: firstMs < 0 ? lastMs : firstMs,
             lastMs,
+            firstDeltaMs,
           });
         });
         response.on("error", reject);
@@ -131,9 +145,10 @@ class Recorder {
   readonly errors: string[] = [];
 
   ok(label: string, answer: Answer, events: number): void {
-    const s = (this.samples[label] ??= { firstMs: [], lastMs: [], events: [] });
+    const s = (this.samples[label] ??= { firstMs: [], lastMs: [], firstDeltaMs: [], events: [] });
     s.firstMs.push(round(answer.firstMs));
     s.lastMs.push(round(answer.lastMs));
+    if (answer.firstDeltaMs >= 0) s.firstDeltaMs.push(round(answer.firstDeltaMs));
     s.events.push(events);
     this.completed++;
   }
@@ -163,7 +178,8 @@ async function runTurns(job: TurnsJob): Promise<JobResult> {
         return;
       }
       const n = issued++;
-      const text = `${TURN_WORDS.join(" ")} ${n} worker ${index}`;
+      const asked = job.answerDeltas === undefined ? "" : ` answer-deltas=${job.answerDeltas}`;
+      const text = `${TURN_WORDS.join(" ")} ${n} worker ${index}${asked}`;
       const creating = threadId === undefined || turnInThread >= job.threadTurns;
       const body = creating
         ? { type: "threads.create", params: { input: userInput(text) } }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { findBasePython, REPO_ROOT } from "../test/e2e/python-env.js";
 import { benchGenerator } from "./generator.js";
+import { benchLengths, LENGTH_PARAMS, QUICK_LENGTH_PARAMS } from "./lengths-bench.js";
 import { evaluateTargets, markdownReport, type BenchResults, type MachineInfo } from "./report.js";
 import {
   ALL_STORES,
@@ -21,7 +22,8 @@ import {
 const USAGE = `Usage: npm run bench -- [options]
 
   --quick              fewer runs and turns (3-4 minutes instead of about 10 on 2 idle cores)
-  --only <sections>    generator, server, or both (default: generator,server)
+  --only <sections>    generator, server, lengths (answers of 15, 300 and 1,000 events
+                       against the plain peer, coalescing, --workers 2); default: all
   --stores <list>      stores to serve (default: memory,sqlite,postgres)
   --runs <n>           measured runs per generator command (default 15; --quick 10)
   --experiment <name>  also serve each store with a proposed change applied, side by
@@ -40,7 +42,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       quick: { type: "boolean", default: false },
-      only: { type: "string", default: "generator,server" },
+      only: { type: "string", default: "generator,server,lengths" },
       stores: { type: "string", default: ALL_STORES.join(",") },
       runs: { type: "string" },
       experiment: { type: "string", multiple: true, default: [] },
@@ -55,7 +57,7 @@ async function main(): Promise<number> {
   }
   const sections = new Set(values.only.split(",").map((s) => s.trim()));
   for (const section of sections) {
-    if (section !== "generator" && section !== "server") throw new UsageError(`--only: unknown section '${section}'`);
+    if (section !== "generator" && section !== "server" && section !== "lengths") throw new UsageError(`--only: unknown section '${section}'`);
   }
   const stores = values.stores.split(",").map((s) => s.trim()) as Store[];
   for (const store of stores) {
@@ -69,7 +71,7 @@ async function main(): Promise<number> {
   const log = (line: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
   const python = await findBasePython();
   // Before any long work: a bench that would fail at its last step should fail now.
-  if (sections.has("server") && stores.includes("postgres")) await checkPostgresReachable(databaseUrl);
+  if ((sections.has("server") || sections.has("lengths")) && stores.includes("postgres")) await checkPostgresReachable(databaseUrl);
 
   const machine: MachineInfo = {
     cores: os.cpus().length,
@@ -102,15 +104,17 @@ async function main(): Promise<number> {
       }
     }
     let prepared: PreparedProjects | undefined;
-    if (sections.has("server")) {
+    if (sections.has("server") || sections.has("lengths")) {
       try {
-        prepared = await prepareProjects(workDir, stores, databaseUrl, log);
+        // The lengths section serves the sqlite project (and postgres, for --workers).
+        const needed = sections.has("server") ? stores : stores.filter((s) => s !== "memory");
+        prepared = await prepareProjects(workDir, needed, databaseUrl, log);
       } catch (error) {
         results.errors.push(`server section failed: ${(error as Error).stack ?? error}`);
         log(results.errors.at(-1)!);
       }
     }
-    if (prepared) {
+    if (prepared && sections.has("server")) {
       try {
         results.server = await benchServer({
           workDir,
@@ -122,6 +126,20 @@ async function main(): Promise<number> {
         }, prepared);
       } catch (error) {
         results.errors.push(`server section failed: ${(error as Error).stack ?? error}`);
+        log(results.errors.at(-1)!);
+      }
+    }
+    if (prepared && sections.has("lengths")) {
+      try {
+        results.lengths = await benchLengths({
+          workDir,
+          prepared,
+          databaseUrl,
+          params: values.quick ? QUICK_LENGTH_PARAMS : LENGTH_PARAMS,
+          log,
+        });
+      } catch (error) {
+        results.errors.push(`lengths section failed: ${(error as Error).stack ?? error}`);
         log(results.errors.at(-1)!);
       }
     }

@@ -1,6 +1,8 @@
 // The bench's figures as a Markdown report (printed, and written to bench/results/latest.md),
 // with the machine they were taken on and the issue's targets, met or missed.
 import type { GeneratorResults } from "./generator.js";
+import type { LengthResults } from "./lengths-bench.js";
+import { lengthsMarkdown, lengthTargets } from "./lengths-report.js";
 import type { ServerResults, Store } from "./server-bench.js";
 
 export interface MachineInfo {
@@ -21,6 +23,7 @@ export interface BenchResults {
   machine: MachineInfo;
   generator?: GeneratorResults;
   server?: ServerResults;
+  lengths?: LengthResults;
   errors: string[];
   targets: Target[];
 }
@@ -80,6 +83,7 @@ export function evaluateTargets(results: Omit<BenchResults, "targets">): Target[
       });
     }
   }
+  if (results.lengths) targets.push(...lengthTargets(results.lengths));
   return targets;
 }
 
@@ -212,7 +216,14 @@ export function markdownReport(results: BenchResults): string {
     }
   }
 
-  const notes = [...(results.generator?.notes ?? []), ...(results.server?.notes ?? []), ...results.errors];
+  if (results.lengths) out.push(...lengthsMarkdown(results.lengths));
+
+  const notes = [
+    ...(results.generator?.notes ?? []),
+    ...(results.server?.notes ?? []),
+    ...(results.lengths?.notes ?? []),
+    ...results.errors,
+  ];
   if (notes.length) {
     out.push("### Notes", "", ...notes.map((note) => `- ${note.replace(/\n/g, " ")}`), "");
   }

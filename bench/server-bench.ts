@@ -132,7 +132,7 @@ export interface ServerResults {
   notes: string[];
 }
 
-const PG_HELPER = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures", "pg.py");
+export const PG_HELPER = path.join(path.dirname(new URL(import.meta.url).pathname), "fixtures", "pg.py");
 const USER_HEADER = "X-Bench-User";
 
 /** Fails fast, before any long work, when PostgreSQL does not accept TCP connections. */
@@ -542,20 +542,25 @@ async function fetchJson(client: ChatKitClient, body: unknown, user: string): Pr
   return (await response.json()) as Record<string, unknown>;
 }
 
-/** One threads.create and one threads.add_user_message, as the SSE chunks the server sent. */
-async function recordStreams(baseUrl: string): Promise<Record<string, string[]>> {
+/**
+ * One threads.create and one threads.add_user_message, as the SSE chunks the server sent;
+ * with `answerDeltas`, answers of that many deltas, under keys the floor looks up by it.
+ */
+export async function recordStreams(baseUrl: string, answerDeltas?: number): Promise<Record<string, string[]>> {
   const client = new ChatKitClient(baseUrl);
-  const text = "please answer this bench turn 1 worker 0";
+  const asked = answerDeltas === undefined ? "" : ` answer-deltas=${answerDeltas}`;
+  const key = answerDeltas === undefined ? "" : ` ${answerDeltas}`;
+  const text = `please answer this bench turn 1 worker 0${asked}`;
   const created = await client.post({ type: "threads.create", params: { input: userInput(text) } });
   const threadId = /"type":"thread\.created","thread":\{"id":"([^"]+)"/.exec(created.body)?.[1];
   if (created.status !== 200 || !threadId) throw new Error(`recording the floor's stream failed: ${created.status} ${created.body.slice(0, 500)}`);
   const added = await client.post({ type: "threads.add_user_message", params: { thread_id: threadId, input: userInput(text) } });
   if (added.status !== 200) throw new Error(`recording the floor's stream failed: ${added.status} ${added.body.slice(0, 500)}`);
   const chunks = (body: string) => body.split(/(?<=\n\n)/).filter((chunk) => chunk.trim() !== "");
-  return { "threads.create": chunks(created.body), "threads.add_user_message": chunks(added.body) };
+  return { [`threads.create${key}`]: chunks(created.body), [`threads.add_user_message${key}`]: chunks(added.body) };
 }
 
-function tps(result: JobResult): number {
+export function tps(result: JobResult): number {
   return result.elapsedMs > 0 ? (result.completed / result.elapsedMs) * 1000 : Number.NaN;
 }
 
@@ -585,7 +590,7 @@ function zipRatio(a: number[], b: number[]): number[] {
   return a.map((value, i) => ratio(value, b[i]));
 }
 
-function reportProblems(name: string, result: JobResult, notes: string[], log: (line: string) => void): void {
+export function reportProblems(name: string, result: JobResult, notes: string[], log: (line: string) => void): void {
   if (result.errorCount > 0) {
     const line = `${name}: ${result.errorCount} failed requests; first: ${result.errors[0]}`;
     notes.push(line);
@@ -599,7 +604,7 @@ function reportProblems(name: string, result: JobResult, notes: string[], log: (
 }
 
 /** The servers' environment: nothing of the host's OpenAI key or CHATKIT_* settings. */
-function serverEnv(): NodeJS.ProcessEnv {
+export function serverEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
     if (value === undefined || key === "OPENAI_API_KEY" || key === "DATABASE_URL" || key.startsWith("CHATKIT_") || key.startsWith("npm_")) continue;
@@ -631,6 +636,6 @@ function redact(url: string): string {
   return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
 }
 
-function sleep(ms: number): Promise<void> {
+export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }

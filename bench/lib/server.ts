@@ -78,12 +78,12 @@ export class BenchServer {
     return Number(match[1]);
   }
 
-  /** CPU time (user + system, all threads) the server process has used so far, in ms. */
+  /**
+   * CPU time (user + system, all threads) the server process and its child processes
+   * (uvicorn's `--workers`) have used so far, in ms.
+   */
   cpuMs(): number {
-    // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
-    const stat = readFileSync(`/proc/${this.pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
+    return processTreeCpuMs(this.pid);
   }
 
   static async start(options: BenchServerOptions): Promise<BenchServer> {
@@ -142,4 +142,25 @@ export class BenchServer {
     this.child.kill("SIGKILL");
     await this.exited;
   }
+}
+
+function processTreeCpuMs(pid: number): number {
+  // Fields 14 and 15 of /proc/<pid>/stat, after the parenthesised command name.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  let ms = ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS) * 1000;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  } catch {
+    // No children file (an older kernel): the process alone.
+  }
+  for (const child of children) {
+    try {
+      ms += processTreeCpuMs(Number(child));
+    } catch {
+      // It exited in between.
+    }
+  }
+  return ms;
 }
