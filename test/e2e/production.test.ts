@@ -2,7 +2,8 @@
 // --rate-limit postgres) served as two uvicorn replicas on a PostgreSQL server of this file's
 // own (embedded, so that it can be stopped). Tokens of two users minted here (HS256, node's
 // crypto); every bad-token kind refused with 401 and WWW-Authenticate on either replica; a turn
-// limit that holds across both; /ready 200, then 503 on both once the database is stopped, while
+// limit that holds across both; SIGTERM on a third replica with a stream in flight (the answer
+// finishes, the process exits, another replica reads it back); /ready 200, then 503 on both once the database is stopped, while
 // /health stays 200; and the start-up checks of the real app (`uvicorn app.main:app`).
 import { createHmac } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -107,6 +108,25 @@ describe("the postgres variant with --auth jwt as two replicas", () => {
     }
     // Another user's turns are their own.
     expectOneAssistantTurn(await as(replicas[1], "dave").createThread("dave's turn"), "dave's turn");
+  }, SERVER_TIMEOUT);
+
+  it("on SIGTERM lets a stream in flight finish, then exits; the other replica serves the stored answer", async () => {
+    const stopping = await project.startServer({ ...settings, UVICORN_TIMEOUT_GRACEFUL_SHUTDOWN: "10" });
+    const erin = as(stopping, "erin");
+    const threadId = createdThreadId(await erin.createThread("before the stop"));
+    const text = "slow: an answer streamed word by word while its replica is asked to stop";
+    let deltas = 0;
+    let answer = "";
+    for await (const event of erin.addUserMessageIncrementally(threadId, text)) {
+      if (event.type === "thread.item.updated" && ++deltas === 2) stopping.terminate();
+      const item = event.item as { type: string; content?: { text: string }[] } | undefined;
+      if (event.type === "thread.item.done" && item?.type === "assistant_message") answer = item.content?.[0]?.text ?? "";
+    }
+    expect(answer).toBe(`echo: ${text}`);
+    expect(["killed by SIGTERM", "exited 0"], stopping.logs()).toContain(await stopping.exitWithin(15_000));
+    const items = (await as(replicas[1], "erin").listItems(threadId)).data;
+    expect(items.at(-1)?.type).toBe("assistant_message");
+    expect(items.length).toBe(4);
   }, SERVER_TIMEOUT);
 
   it("is ready while the database answers, 503 on both replicas once it is stopped; /health stays 200", async () => {
