@@ -11,7 +11,8 @@ export interface RunFlags {
   force: boolean;
   /** undefined: ask when interactive, otherwise do not install. */
   install: boolean | undefined;
-  git: boolean;
+  /** undefined: ask when interactive, otherwise initialise a repository. */
+  git: boolean | undefined;
   yes: boolean;
   dryRun: boolean;
   /** Print one JSON document on stdout; never prompt. */
@@ -221,7 +222,7 @@ export function buildProgram(
     .option("--force", "write into a non-empty directory: files at generated paths are overwritten, no file is deleted")
     .option("--install", "create .venv and install the project's dependencies (default: ask; off without a terminal)")
     .option("--no-install", "do not install dependencies")
-    .option("--git", "initialise a git repository with an initial commit (default)")
+    .option("--git", "initialise a git repository with an initial commit (default: ask; on without a terminal)")
     .option("--no-git", "do not initialise a git repository")
     .option("-y, --yes", "accept defaults for everything not given as a flag; never prompt")
     .option("--dry-run", "print what would be written, write nothing")
@@ -288,7 +289,7 @@ export function buildProgram(
       run: {
         force: opts.force === true,
         install: opts.install as boolean | undefined,
-        git: opts.git !== false,
+        git: opts.git as boolean | undefined,
         yes: opts.yes === true,
         dryRun: opts.dryRun === true,
         json: opts.json === true,

@@ -21,6 +21,7 @@ import { readProjectConfig } from "../project-config.js";
 import { DEFAULT_PROJECT_DIR, checkProjectDirInput, checkTargetState, toProjectTarget, type ProjectTarget } from "../project-dir.js";
 import { renderProject, type RenderedFiles } from "../render/render.js";
 import type { Styles } from "../styles.js";
+import { formatAnswerSummary } from "../answer-summary.js";
 import { countActions, formatDuration, formatNextSteps, formatPlan, nextSteps, type CreateSummary } from "../summary.js";
 import { flushWrites } from "../write/flush.js";
 import { planWrites, type WritePlan } from "../write/plan.js";
@@ -89,6 +90,20 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, styles: S
       ? (await io.prompt({ kind: "confirm", message: "Install Python dependencies now?", default: true })) === true
       : false;
   }
+  // No repository is made inside a folder that held a project before: nothing to ask there.
+  const gitApplies = state !== "non-empty" && !cli.run.dryRun;
+  let useGit = cli.run.git ?? true;
+  if (cli.run.git === undefined && interactive && gitApplies) {
+    useGit = (await io.prompt({ kind: "confirm", message: "Initialise a git repository with a first commit?", default: true })) === true;
+  }
+  cancelPoint();
+  if (interactive && !cli.run.dryRun) {
+    out(`\n${formatAnswerSummary({ directory: relative(io.cwd, target.dir) || ".", answers, install: install === true, git: gitApplies ? useGit : undefined })}`);
+    if ((await io.prompt({ kind: "confirm", message: "Write the project?", default: true })) !== true) {
+      out("Nothing was written. Run the command again to start over (flags and --config skip questions).\n");
+      return EXIT.ok;
+    }
+  }
   cancelPoint();
 
   const templates = await loadProjectTemplates(io.env);
@@ -135,7 +150,7 @@ export async function createProject(cli: ParsedCommandLine, io: CliIO, styles: S
   out(`${styles.green("Done:")} ${countActions(plan)}.\n`);
 
   let git: CreateSummary["git"] = "not run";
-  if (cli.run.git && state !== "non-empty") {
+  if (useGit && state !== "non-empty") {
     const outcome = await initGitRepository(target.dir, io.runCommand);
     git = outcome.status;
     if (outcome.status === "committed") out("Initialised a git repository with an initial commit.\n");

@@ -7,6 +7,7 @@ import type { AnswerMap, Choice, OptionSpec, ParseResult } from "./types.js";
 interface BaseFields<Id extends string> {
   id: Id;
   flag: string;
+  label: string;
   description: string;
   prompt: OptionSpec["prompt"];
   when?: OptionSpec["when"];

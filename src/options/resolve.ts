@@ -85,6 +85,15 @@ function defaultFor(spec: OptionSpec, answers: AnswerMap): AnswerValue | undefin
   return typeof spec.default === "function" ? spec.default(answers) : spec.default;
 }
 
+/**
+ * A message of `parse`/`validate` as a prompt shows it: the question's label in place of the
+ * flag it starts with (`--temperature must ...` -> `Temperature must ...`). Every message is
+ * written once, with the flag; this is the one place that rephrases it.
+ */
+export function messageFor(spec: OptionSpec, message: string): string {
+  return message.startsWith(`${spec.flag} `) ? `${spec.label}${message.slice(spec.flag.length)}` : message;
+}
+
 /** The prompt question for one option, with the option's own validation attached. */
 export function questionFor(spec: OptionSpec, answers: AnswerMap): PromptQuestion {
   const fallback = defaultFor(spec, answers);
@@ -99,7 +108,7 @@ export function questionFor(spec: OptionSpec, answers: AnswerMap): PromptQuestio
     })),
     validate: (raw) => {
       const result = acceptValue(spec, raw, answers);
-      return result.ok ? undefined : result.error;
+      return result.ok ? undefined : messageFor(spec, result.error);
     },
   };
 }
@@ -144,7 +153,8 @@ async function resolveOnce<const S extends readonly OptionSpec[]>(input: Resolve
       answers[spec.id] = take(checkValue(spec, stored, answers), `Recorded answer "${spec.id}" in .chatkit-server.json`);
     } else if (input.interactive && applies && configured === undefined) {
       const raw = await input.prompt(questionFor(spec, answers));
-      answers[spec.id] = take(acceptValue(spec, raw, answers));
+      const result = acceptValue(spec, raw, answers);
+      answers[spec.id] = take(result.ok ? result : { ok: false, error: messageFor(spec, result.error) });
     } else {
       const fallback = defaultFor(spec, answers);
       if (fallback === undefined) {

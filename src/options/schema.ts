@@ -33,6 +33,7 @@ export const optionSchema = [
   choiceOption({
     id: "store",
     flag: "--store",
+    label: "Store",
     valueName: "<store>",
     description: "Where threads and messages are stored.",
     choices: [
@@ -46,6 +47,7 @@ export const optionSchema = [
   stringOption({
     id: "databaseUrl",
     flag: "--database-url",
+    label: "PostgreSQL URL",
     valueName: "<url>",
     description:
       "PostgreSQL URL used when DATABASE_URL is unset (postgresql://user@host:port/db; no password: set that in DATABASE_URL).",
@@ -58,6 +60,7 @@ export const optionSchema = [
   choiceOption({
     id: "attachments",
     flag: "--attachments",
+    label: "Attachments",
     valueName: "<storage>",
     description: "Whether users can attach files and images to messages, and where their bytes are kept.",
     choices: [
@@ -76,6 +79,7 @@ export const optionSchema = [
   choiceOption({
     id: "auth",
     flag: "--auth",
+    label: "Authentication",
     valueName: "<mode>",
     description: "How a request says which user it is.",
     choices: [
@@ -89,6 +93,7 @@ export const optionSchema = [
   stringOption({
     id: "userHeader",
     flag: "--user-header",
+    label: "User header",
     valueName: "<name>",
     description: "The request header that carries the user id (with --auth header).",
     default: "X-User-Id",
@@ -100,6 +105,7 @@ export const optionSchema = [
   stringOption({
     id: "jwtUserClaim",
     flag: "--jwt-user-claim",
+    label: "User claim",
     valueName: "<claim>",
     description: "The token claim that holds the user id (with --auth jwt); keys, issuer and audience are runtime settings.",
     default: "sub",
@@ -111,6 +117,7 @@ export const optionSchema = [
   choiceOption({
     id: "rateLimit",
     flag: "--rate-limit",
+    label: "Rate limits",
     valueName: "<where>",
     description:
       "Where per-user limits on turns per minute and concurrent streams are counted (429 with Retry-After past them).",
@@ -131,6 +138,7 @@ export const optionSchema = [
   choiceOption({
     id: "provider",
     flag: "--provider",
+    label: "Provider",
     valueName: "<provider>",
     description: "Who runs the model.",
     choices: [
@@ -144,6 +152,7 @@ export const optionSchema = [
   stringOption({
     id: "baseUrl",
     flag: "--base-url",
+    label: "Base URL",
     valueName: "<url>",
     description: "The Chat Completions endpoint (with --provider openai-compatible).",
     default: "http://localhost:11434/v1",
@@ -155,6 +164,7 @@ export const optionSchema = [
   stringOption({
     id: "model",
     flag: "--model",
+    label: "Model",
     valueName: "<model>",
     description: "Model name the agent uses (for litellm, e.g. gemini/gemini-2.5-flash).",
     default: (answers) => DEFAULT_MODELS[String(answers.provider)] ?? DEFAULT_MODELS.openai,
@@ -168,6 +178,7 @@ export const optionSchema = [
   stringOption({
     id: "apiKeyEnv",
     flag: "--api-key-env",
+    label: "API key variable",
     valueName: "<VAR>",
     description: "The environment variable that holds the provider's API key (the key itself is never written).",
     default: (answers) => defaultApiKeyEnv(String(answers.provider), String(answers.model)),
@@ -179,6 +190,7 @@ export const optionSchema = [
   stringOption({
     id: "agentName",
     flag: "--agent-name",
+    label: "Agent name",
     valueName: "<name>",
     description: "Name of the assistant agent.",
     default: "Assistant",
@@ -188,17 +200,19 @@ export const optionSchema = [
   stringOption({
     id: "instructions",
     flag: "--instructions",
+    label: "Instructions",
     fileFlag: "--instructions-file",
     valueName: "<text>",
     description: "System instructions for the agent (line breaks allowed).",
     default: "You are a helpful assistant. Answer concisely.",
     rules: { maxLength: 20000 },
-    // Instructions run to several lines: they are written in the user's $EDITOR.
-    prompt: { kind: "editor", message: "Agent instructions (opens your editor):" },
+    // Enter keeps the default; the answer can be typed inline or, for several lines, in an editor.
+    prompt: { kind: "editor", message: "Agent instructions:" },
   }),
   numberOption({
     id: "temperature",
     flag: "--temperature",
+    label: "Temperature",
     valueName: "<0-2>",
     description: "Sampling temperature; unset leaves the provider's default.",
     min: 0,
@@ -208,6 +222,7 @@ export const optionSchema = [
   numberOption({
     id: "maxTokens",
     flag: "--max-tokens",
+    label: "Max tokens",
     valueName: "<n>",
     description: "Most tokens per answer; unset leaves the provider's default.",
     min: 1,
@@ -218,6 +233,7 @@ export const optionSchema = [
   choiceOption({
     id: "reasoningEffort",
     flag: "--reasoning-effort",
+    label: "Reasoning effort",
     valueName: "<effort>",
     description: "Reasoning effort for reasoning models; default leaves the model's own.",
     choices: [
@@ -237,6 +253,7 @@ export const optionSchema = [
   choiceSetOption({
     id: "tools",
     flag: "--tools",
+    label: "Tools",
     valueName: "<list>",
     description: "Tools the agent can call: none, or a comma-separated list.",
     choices: [
@@ -254,6 +271,7 @@ export const optionSchema = [
   choiceOption({
     id: "titles",
     flag: "--titles",
+    label: "Titles",
     valueName: "<how>",
     description: "How new threads get a title.",
     choices: [
@@ -267,6 +285,7 @@ export const optionSchema = [
   choiceOption({
     id: "dictation",
     flag: "--dictation",
+    label: "Dictation",
     valueName: "<on|off>",
     description: "Whether the composer's microphone button works: speech is transcribed by the provider.",
     choices: [
@@ -279,6 +298,7 @@ export const optionSchema = [
   choiceOption({
     id: "frontend",
     flag: "--frontend",
+    label: "Frontend",
     valueName: "<react|none>",
     description: "Whether to generate a web UI in web/: Vite, React and @openai/chatkit-react, wired to this server.",
     choices: [
@@ -291,6 +311,7 @@ export const optionSchema = [
   integerOption({
     id: "historyLimit",
     flag: "--history-limit",
+    label: "History limit",
     valueName: "<n>",
     description: "How many earlier thread items are sent to the model with each turn.",
     default: 50,
@@ -301,6 +322,7 @@ export const optionSchema = [
   choiceOption({
     id: "python",
     flag: "--python",
+    label: "Python",
     valueName: "<version>",
     description: "Minimum Python version of the generated project.",
     choices: PYTHON_VERSIONS.map((v) => ({ value: v, label: `Python ${v}` })),

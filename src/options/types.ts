@@ -31,6 +31,11 @@ export interface OptionSpec<Id extends string = string, V extends AnswerValue = 
   id: Id;
   /** Long flag, e.g. "--store". */
   flag: string;
+  /**
+   * What the question is about, e.g. "Temperature": while prompting, messages name it instead
+   * of the flag, and the summary before writing lists answers under it.
+   */
+  label: string;
   /** A second flag that reads the value from a file, e.g. "--instructions-file". */
   fileFlag?: string;
   /** Placeholder shown in help, e.g. "<name>"; boolean options have none. */
@@ -54,9 +59,12 @@ export interface OptionSpec<Id extends string = string, V extends AnswerValue = 
   /** Number options: the bounds `validate` enforces (the generated settings enforce the same). */
   min?: number;
   max?: number;
-  /** Turns raw text (a flag or a typed answer) into a value; error messages name the flag. */
+  /** Turns raw text (a flag or a typed answer) into a value; error messages start with the flag. */
   parse(raw: string): ParseResult<V>;
-  /** Returns an error message naming the flag and what is accepted, or undefined when valid. */
+  /**
+   * Returns an error message that starts with the flag and says what is accepted, or undefined
+   * when valid. Prompts show it with `label` in place of the flag (see `messageFor`).
+   */
   validate(value: V, answers: AnswerMap): string | undefined;
 }
 

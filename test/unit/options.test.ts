@@ -165,7 +165,7 @@ describe("interactive resolution with an injected prompt", () => {
       "Model provider:": "litellm",
       "Model:": "anthropic/claude-sonnet-4-5",
       "Agent name:": "Helper",
-      "Agent instructions (opens your editor):": "Be brief.",
+      "Agent instructions:": "Be brief.",
       "Temperature (0-2, empty for the provider's default):": "0.5",
       "Tools:": "example",
       "Thread items sent to the model per turn (1-1000):": "20",
@@ -233,7 +233,13 @@ describe("interactive resolution with an injected prompt", () => {
     const { asked, prompt } = scriptedPrompt({});
     await resolveAnswers({ schema: optionSchema, flags: {}, interactive: true, prompt });
     const validate = asked.find((q) => q.message === "Agent name:")?.validate;
-    expect(validate?.("")).toBe("--agent-name must be a single line of 1 to 100 characters (got an empty value).");
+    // While prompting, the message names the question, not the flag.
+    expect(validate?.("")).toBe("Agent name must be a single line of 1 to 100 characters (got an empty value).");
+    const temperature = asked.find((q) => q.message.startsWith("Temperature"))?.validate;
+    expect(temperature?.("5")).toBe("Temperature must be a number from 0 to 2, or empty to leave it unset (got \"5\").");
+    // A flag's message still names the flag: both come from the one message in the schema.
+    const flagged = await resolveFlags({ temperature: "5" }).catch((e: unknown) => e);
+    expect((flagged as Error).message).toBe("--temperature must be a number from 0 to 2, or empty to leave it unset (got \"5\").");
     expect(validate?.("Fine")).toBeUndefined();
   });
 
@@ -243,12 +249,12 @@ describe("interactive resolution with an injected prompt", () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(UserError);
-    expect((error as Error).message).toContain("--history-limit");
+    expect((error as Error).message).toBe('History limit must be a whole number from 1 to 1000 (got "lots").');
   });
 });
 
 describe("schema-level behaviour", () => {
-  const base = { flag: "--colour", valueName: "<c>", description: "d", prompt: { kind: "input" as const, message: "Colour?" } };
+  const base = { flag: "--colour", label: "Colour", valueName: "<c>", description: "d", prompt: { kind: "input" as const, message: "Colour?" } };
 
   it("an option without a default is an error naming its flag when not interactive", async () => {
     const { default: _omitted, ...noDefault } = stringOption({ ...base, id: "colour", default: "x", rules: { maxLength: 5 } });

@@ -7,8 +7,8 @@ const prompt = { kind: "input" as const, message: "?" };
 
 function parse(args: string[]) {
   const schema = [
-    stringOption({ id: "agentName", flag: "--agent-name", valueName: "<name>", description: "d", default: "x", rules: { maxLength: 9 }, prompt }),
-    booleanOption({ id: "withAuth", flag: "--auth", description: "Add auth.", default: false, prompt: { kind: "confirm", message: "?" } }),
+    stringOption({ id: "agentName", flag: "--agent-name", label: "Agent name", valueName: "<name>", description: "d", default: "x", rules: { maxLength: 9 }, prompt }),
+    booleanOption({ id: "withAuth", flag: "--auth", label: "Auth", description: "Add auth.", default: false, prompt: { kind: "confirm", message: "?" } }),
   ];
   const { program, read } = buildProgram(quiet, schema);
   program.parse(args, { from: "user" });
@@ -29,7 +29,7 @@ describe("flags derived from the schema", () => {
   });
 
   it("reads the run flags with their defaults", () => {
-    expect(parse([]).run).toEqual({ force: false, install: undefined, git: true, yes: false, dryRun: false, json: false, config: undefined });
+    expect(parse([]).run).toEqual({ force: false, install: undefined, git: undefined, yes: false, dryRun: false, json: false, config: undefined });
     expect(parse(["-y", "--no-git", "--install", "--force", "--dry-run", "--json", "--config", "a.yaml"]).run).toEqual({
       force: true,
       install: true,
