@@ -93,13 +93,16 @@ export function uiConfig(answers: Answers): UiConfig {
   };
 }
 
+/** CHATKIT_SERVE_WEB=1: the app serves web/dist at / (app/web.py). */
+const SERVER_FILES = ["app/web.py", "tests/test_web.py"];
+
 export const frontendFeature: Feature = {
   id: "frontend",
-  claims: WEB_FILES,
+  claims: [...WEB_FILES, ...SERVER_FILES],
   select(answers) {
     const react = answers.frontend === "react";
     return {
-      files: react ? WEB_FILES : [],
+      files: react ? [...WEB_FILES, ...SERVER_FILES] : [],
       context: { frontend: { react, uiConfigJson: react ? `${JSON.stringify(uiConfig(answers), null, 2)}\n` : "" } },
     };
   },

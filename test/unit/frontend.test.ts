@@ -44,10 +44,19 @@ describe("--frontend", () => {
     expect(pkg.dependencies).toHaveProperty("@openai/chatkit-react");
   });
 
-  it("leaves the Python side as it is without the page", async () => {
+  it("serves the build from the app only with the page (CHATKIT_SERVE_WEB, app/web.py)", async () => {
     const [without, withPage] = [await render({}), await render({ frontend: "react" })];
+    for (const path of ["app/web.py", "tests/test_web.py"]) {
+      expect(without.has(path), path).toBe(false);
+      expect(withPage.has(path), path).toBe(true);
+    }
+    expect(text(without, "app/main.py")).not.toMatch(/web/);
+    expect(text(without, "app/settings.py")).not.toMatch(/serve_web|web_dist/);
+    expect(text(withPage, "app/main.py")).toContain("add_web_routes(app, settings.web_dist)");
+    expect(text(withPage, "README.md")).toContain("| `CHATKIT_SERVE_WEB` |");
+    // Everything else of the server is the same.
     for (const [path, content] of without) {
-      if (path === "README.md" || path === ".chatkit-server.json") continue;
+      if (["README.md", ".chatkit-server.json", "app/main.py", "app/settings.py"].includes(path)) continue;
       expect(withPage.get(path), path).toEqual(content);
     }
   });
