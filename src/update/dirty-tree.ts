@@ -41,9 +41,15 @@ export async function workTreeState(dir: string, watched: ReadonlySet<string>, r
   return dirty.size === 0 ? { kind: "clean" } : { kind: "dirty", paths: [...dirty].sort() };
 }
 
-/** The files update guards: every generated file it tracks, the config and the base record. */
+/**
+ * The files update guards: every generated file it tracks and the base record. Not the
+ * config: editing `.chatkit-server.json` and then running update is how a setting is changed,
+ * and update rewrites it from exactly those settings, so nothing in it is lost.
+ */
 export function guardedPaths(trackedFiles: Iterable<string>): Set<string> {
-  return new Set([...trackedFiles, PROJECT_CONFIG_FILE, BASE_RECORD_FILE]);
+  const guarded = new Set([...trackedFiles, BASE_RECORD_FILE]);
+  guarded.delete(PROJECT_CONFIG_FILE);
+  return guarded;
 }
 
 /** Throws the refusal for a dirty tree; returns the warning to print when there is no git. */

@@ -2,6 +2,7 @@
 // nothing written unless --allow-dirty; outside git, one warning line and the update goes on.
 // Real git, the built binary, the real templates.
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -55,23 +56,36 @@ async function append(path: string, text: string): Promise<void> {
 }
 
 describe("update and uncommitted changes", () => {
-  it("refuses with exit 2, naming the changed generated files and the config, and writes nothing", async () => {
+  it("refuses with exit 2, naming the changed generated files, and writes nothing", async () => {
     // The repository is the parent folder: paths git reports start with "bot/".
     commitAll(cwd);
     await append("app/agent.py", "# my edit\n");
-    await append(".chatkit-server.json", "\n");
-    git(cwd, "add", "bot/.chatkit-server.json"); // staged but not committed counts too
+    await append("README.md", "\n");
+    git(cwd, "add", "bot/README.md"); // staged but not committed counts too
     await writeFile(join(project, "NOTES.md"), "not generated: ignored by the check\n");
     const before = await tree();
 
     const result = await runCli(["update", "bot", "--store", "memory", "--yes"], cwd);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      "bot has uncommitted changes in 2 files update would rewrite:\n  .chatkit-server.json\n  app/agent.py\n" +
+      "bot has uncommitted changes in 2 files update would rewrite:\n  README.md\n  app/agent.py\n" +
         "Commit or stash them first (so the update can be reviewed and undone with git), or pass --allow-dirty. Nothing was written.\n",
     );
     expect(result.stdout).toBe("");
     expect(await tree()).toEqual(before);
+  });
+
+  it("an edited .chatkit-server.json alone is not refused: update applies it", async () => {
+    commitAll(project);
+    const configPath = join(project, ".chatkit-server.json");
+    const config = JSON.parse(await readFile(configPath, "utf8")) as { answers: Record<string, unknown> };
+    config.answers.store = "memory";
+    await writeFile(configPath, JSON.stringify(config, null, 2) + "\n");
+
+    const result = await runCli(["update", "--yes"], project);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(existsSync(join(project, "app/store/memory.py"))).toBe(true);
   });
 
   it("--allow-dirty updates anyway, keeping the edit", async () => {
