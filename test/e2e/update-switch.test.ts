@@ -62,7 +62,8 @@ describe("update: sqlite -> postgres with user edits", () => {
     "keeps a user's tool and log line, and the switched project passes its tests on PostgreSQL",
     async () => {
       await writeFile(path.join(projectDir, "app/user_tools.py"), USER_TOOL);
-      await edit("app/agent.py", "from app.settings import Settings\n", "from app.settings import Settings\nfrom app.user_tools import count_words\n");
+      // Where isort puts it, so the user's own edit is lint-clean: after the last `from app.` import.
+      await edit("app/agent.py", "from app.startup import StartupError\n", "from app.startup import StartupError\nfrom app.user_tools import count_words\n");
       await edit("app/agent.py", "        model=model if model is not None else Settings().model,\n", "        model=model if model is not None else Settings().model,\n        tools=[count_words],\n");
       await edit("app/server.py", 'f"turn {outcome}",', 'f"turn {outcome} (edited)",');
 
